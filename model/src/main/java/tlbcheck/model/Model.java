@@ -1,0 +1,108 @@
+package tlbcheck.model;
+
+import io.vavr.collection.Array;
+import io.vavr.control.Option;
+import tlbcheck.model.kernel.Kernel;
+import tlbcheck.model.kernel.Procedure;
+import tlbcheck.model.kernel.Trigger;
+import tlbcheck.model.step.Advance;
+import tlbcheck.model.step.CpuAccess;
+import tlbcheck.model.step.CpuEvict;
+import tlbcheck.model.step.CpuFill;
+import tlbcheck.model.step.DeviceAccess;
+import tlbcheck.model.step.DeviceIssue;
+import tlbcheck.model.step.HandleDeviceFault;
+import tlbcheck.model.step.SmmuEvict;
+import tlbcheck.model.step.SmmuFill;
+import tlbcheck.model.step.Start;
+import tlbcheck.model.step.Step;
+
+/**
+ * A variant in a scope: the initial state, and every step the machine can take. Random search,
+ * exhaustive search and replay all go through {@link #fire}, so they share one semantics.
+ */
+public final class Model {
+
+    private final Variant variant;
+    private final Scope scope;
+    private final Array<Step> candidates;
+
+    public Model(Variant variant) {
+        this(variant, variant.scope());
+    }
+
+    public Model(Variant variant, Scope scope) {
+        this.variant = variant;
+        this.scope = scope;
+        this.candidates = allSteps(variant.kernel(), scope);
+    }
+
+    public Variant variant() { return variant; }
+    public Scope scope() { return scope; }
+    public Platform platform() { return variant.platform(); }
+    public Kernel kernel() { return variant.kernel(); }
+
+    public State initial() {
+        return State.initial(scope);
+    }
+
+    /** Every step the scope allows, enabled or not, in a fixed order. */
+    public Array<Step> candidates() {
+        return candidates;
+    }
+
+    public Option<String> refusal(State state, Step step) {
+        return step.refusal(this, state);
+    }
+
+    /** Takes a step, or throws {@link StepRefusedException} with the reason it is not enabled. */
+    public Transition fire(State state, Step step) {
+        Option<String> why = step.refusal(this, state);
+        if (why.isDefined()) {
+            throw new StepRefusedException(step, why.get());
+        }
+        return step.fire(this, state);
+    }
+
+    public Array<Step> enabled(State state) {
+        return candidates.filter(step -> step.refusal(this, state).isEmpty());
+    }
+
+    private static Array<Step> allSteps(Kernel kernel, Scope scope) {
+        java.util.List<Step> steps = new java.util.ArrayList<>();
+        for (int c = 0; c < scope.cpus(); c++) {
+            steps.add(new Advance(c));
+            for (int d = 0; d < scope.smmus(); d++) {
+                steps.add(new HandleDeviceFault(c, d));
+            }
+            for (Procedure p : kernel.procedures()) {
+                if (p.trigger() == Trigger.DEVICE_FAULT) continue;
+                for (int page = 0; page < scope.pages(); page++) {
+                    // Only the fault that maps a page distinguishes a read from a write.
+                    steps.add(new Start(c, p.name(), page, p.trigger() == Trigger.PTE_READ_ONLY));
+                    if (p.trigger() == Trigger.PTE_INVALID) {
+                        steps.add(new Start(c, p.name(), page, true));
+                    }
+                }
+            }
+        }
+        for (int page = 0; page < scope.pages(); page++) {
+            for (int c = 0; c < scope.cpus(); c++) {
+                steps.add(new CpuFill(c, page));
+                steps.add(new CpuEvict(c, page));
+                steps.add(new CpuAccess(c, page, false));
+                steps.add(new CpuAccess(c, page, true));
+            }
+            for (int m = 0; m < scope.smmus(); m++) {
+                steps.add(new SmmuFill(m, page));
+                steps.add(new SmmuEvict(m, page));
+                steps.add(new DeviceIssue(m, page, false));
+                steps.add(new DeviceIssue(m, page, true));
+            }
+        }
+        for (int m = 0; m < scope.smmus(); m++) {
+            steps.add(new DeviceAccess(m));
+        }
+        return Array.ofAll(steps);
+    }
+}

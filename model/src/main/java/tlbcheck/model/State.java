@@ -1,0 +1,128 @@
+package tlbcheck.model;
+
+import io.vavr.collection.Array;
+import io.vavr.control.Option;
+
+/**
+ * The whole machine at one instant, as one immutable value: the process page table, every CPU and
+ * SMMU TLB, the frames, the locks, the procedures in flight (one slot per CPU) and the devices.
+ * Two equal states are {@code equals} and hash alike, so random and exhaustive search share it.
+ */
+public record State(Array<Pte> ptes,
+                    Array<Array<Pte>> cpuTlbs,
+                    Array<Array<Pte>> smmuTlbs,
+                    Array<Boolean> frameInUse,
+                    Locks locks,
+                    Array<Option<Running>> running,
+                    Array<Device> devices) {
+
+    /** Page i mapped read-only to frame i; the remaining frames free; every cache empty. */
+    public static State initial(Scope scope) {
+        Array<Pte> ptes = Array.range(0, scope.pages()).map(p -> Pte.valid(p, Perm.RO));
+        Array<Pte> emptyTlb = Array.fill(scope.pages(), Pte.INVALID);
+        return new State(ptes,
+                Array.fill(scope.cpus(), emptyTlb),
+                Array.fill(scope.smmus(), emptyTlb),
+                Array.range(0, scope.frames()).map(f -> f < scope.pages()),
+                Locks.free(scope.pages()),
+                Array.fill(scope.cpus(), Option.none()),
+                Array.fill(scope.smmus(), Device.IDLE));
+    }
+
+    public int pages() { return ptes.size(); }
+    public int cpus() { return cpuTlbs.size(); }
+    public int smmus() { return smmuTlbs.size(); }
+    public int frames() { return frameInUse.size(); }
+
+    public Pte pte(int page) { return ptes.get(page); }
+    public Pte cpuTlb(int cpu, int page) { return cpuTlbs.get(cpu).get(page); }
+    public Pte smmuTlb(int smmu, int page) { return smmuTlbs.get(smmu).get(page); }
+    public boolean frameFree(int frame) { return !frameInUse.get(frame); }
+    public Option<Running> running(int cpu) { return running.get(cpu); }
+    public Device device(int dev) { return devices.get(dev); }
+
+    /** Writes a PTE. Writing resets the no-progress count of every device access to that page. */
+    public State withPte(int page, Pte pte) {
+        Array<Device> devs = devices;
+        for (int d = 0; d < devs.size(); d++) {
+            Device dev = devs.get(d);
+            if (dev.outstanding() && dev.page() == page && dev.noProgress() != 0) {
+                devs = devs.update(d, new Device(dev.status(), dev.page(), dev.write(), 0));
+            }
+        }
+        return new State(ptes.update(page, pte), cpuTlbs, smmuTlbs, frameInUse, locks, running, devs);
+    }
+
+    public State withCpuTlb(int cpu, int page, Pte entry) {
+        return new State(ptes, cpuTlbs.update(cpu, cpuTlbs.get(cpu).update(page, entry)),
+                smmuTlbs, frameInUse, locks, running, devices);
+    }
+
+    public State withSmmuTlb(int smmu, int page, Pte entry) {
+        return new State(ptes, cpuTlbs, smmuTlbs.update(smmu, smmuTlbs.get(smmu).update(page, entry)),
+                frameInUse, locks, running, devices);
+    }
+
+    public State withFrame(int frame, boolean inUse) {
+        return new State(ptes, cpuTlbs, smmuTlbs, frameInUse.update(frame, inUse), locks, running, devices);
+    }
+
+    public State withLocks(Locks next) {
+        return new State(ptes, cpuTlbs, smmuTlbs, frameInUse, next, running, devices);
+    }
+
+    public State withRunning(int cpu, Option<Running> next) {
+        return new State(ptes, cpuTlbs, smmuTlbs, frameInUse, locks, running.update(cpu, next), devices);
+    }
+
+    public State withRunning(int cpu, Running next) {
+        return withRunning(cpu, Option.some(next));
+    }
+
+    public State withDevice(int dev, Device next) {
+        return new State(ptes, cpuTlbs, smmuTlbs, frameInUse, locks, running, devices.update(dev, next));
+    }
+
+    /** The lowest free frame, or -1. Frames are interchangeable, so always taking the lowest loses no behaviour. */
+    public int lowestFreeFrame() {
+        for (int f = 0; f < frameInUse.size(); f++) {
+            if (!frameInUse.get(f)) {
+                return f;
+            }
+        }
+        return -1;
+    }
+
+    /** True when a procedure in flight has written this page's PTE and not yet finished its maintenance. */
+    public boolean maintenancePending(int page) {
+        for (int c = 0; c < running.size(); c++) {
+            Option<Running> r = running.get(c);
+            if (r.isDefined() && r.get().wrotePte() && r.get().page() == page) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Drops the page from every CPU TLB (a broadcast TLBI) and, with BTM, from every SMMU TLB. */
+    public State broadcastTlbi(int page, boolean btm) {
+        State s = this;
+        for (int c = 0; c < cpus(); c++) {
+            if (s.cpuTlb(c, page).present()) {
+                s = s.withCpuTlb(c, page, Pte.INVALID);
+            }
+        }
+        return btm ? s.invalidateSmmus(page) : s;
+    }
+
+    /** Drops the page from every SMMU TLB (TLBI by VA followed by CMD_SYNC on each SMMU). */
+    public State invalidateSmmus(int page) {
+        State s = this;
+        for (int m = 0; m < smmus(); m++) {
+            if (s.smmuTlb(m, page).present()) {
+                s = s.withSmmuTlb(m, page, Pte.INVALID);
+            }
+        }
+        return s;
+    }
+}

@@ -1,0 +1,28 @@
+package tlbcheck.model;
+
+import tlbcheck.model.kernel.Kernel;
+
+/**
+ * A kernel variant on a platform: what a patch under review is encoded as. Variants are data: a
+ * new one is a new value built from existing procedures, never a branch in the engine.
+ *
+ * @param name unique name, used on the command line and in counterexample files
+ * @param row the DOMAIN.md section 5 id ("V1".."V13"), or "" for variants outside the catalogue
+ * @param summary one line for reports
+ * @param scope the default scope it is checked in
+ */
+public record Variant(String name, String row, String summary, Platform platform, Kernel kernel, Scope scope) {
+
+    public Variant withKernel(String newName, String newSummary, Kernel newKernel) {
+        return new Variant(newName, "", newSummary, platform, newKernel, scope);
+    }
+
+    public Variant withScope(Scope newScope) {
+        return new Variant(name, row, summary, platform, kernel, newScope);
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}

@@ -1,0 +1,24 @@
+package tlbcheck.model.invariant;
+
+import io.vavr.collection.Array;
+
+/** The invariants of DOMAIN.md section 4 that the model checks. */
+public final class Invariants {
+
+    private Invariants() {}
+
+    public static Array<Invariant> all() {
+        return Array.of(NoStaleSecondaryTlb.INSTANCE, NoStaleAccessAfterRestriction.INSTANCE, NoUseAfterFree.INSTANCE,
+                DeviceForwardProgress.INSTANCE, SecondaryMirrorsCpuFlush.INSTANCE);
+    }
+
+    public static Invariant byName(String name) {
+        for (Invariant i : all()) {
+            if (i.name().equalsIgnoreCase(name) || String.valueOf(i.number()).equals(name)) {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException("unknown invariant '" + name + "'; known: "
+                + all().map(i -> i.number() + " (" + i.name() + ")").mkString(", "));
+    }
+}

@@ -1,0 +1,46 @@
+package tlbcheck.model.invariant;
+
+import io.vavr.control.Option;
+import tlbcheck.model.Model;
+import tlbcheck.model.Pte;
+import tlbcheck.model.State;
+import tlbcheck.model.Transition;
+
+/**
+ * Invariant 1: once the procedure that changed a PTE has finished its TLB maintenance and notifier
+ * calls, no secondary TLB holds an entry for that page whose frame or permission differs from the
+ * PTE. A stale read-only entry after an upgrade breaks it as much as a stale writable one.
+ */
+public final class NoStaleSecondaryTlb implements Invariant {
+
+    public static final NoStaleSecondaryTlb INSTANCE = new NoStaleSecondaryTlb();
+
+    @Override public String name() { return "no-stale-secondary-tlb"; }
+    @Override public int number() { return 1; }
+    @Override public String meaning() {
+        return "no SMMU TLB entry differs from its PTE once the procedure that changed it has completed";
+    }
+
+    @Override
+    public boolean appliesTo(Model model) {
+        return model.scope().smmus() > 0;
+    }
+
+    @Override
+    public Option<Violation> check(Model model, Transition t) {
+        State s = t.after();
+        for (int page = 0; page < s.pages(); page++) {
+            Pte pte = s.pte(page);
+            for (int m = 0; m < s.smmus(); m++) {
+                Pte cached = s.smmuTlb(m, page);
+                if (cached.present() && !cached.equals(pte) && !s.maintenancePending(page)) {
+                    return Option.some(violation(
+                            "SMMU" + m + " still maps page " + page + " " + cached + " after " + Blame.finished(model, t)
+                                    + "; PTE is " + pte,
+                            "page " + page + ": PTE " + pte + ", SMMU" + m + " TLB " + cached));
+                }
+            }
+        }
+        return Option.none();
+    }
+}

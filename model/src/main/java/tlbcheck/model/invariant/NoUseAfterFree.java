@@ -1,0 +1,49 @@
+package tlbcheck.model.invariant;
+
+import io.vavr.control.Option;
+import tlbcheck.model.Model;
+import tlbcheck.model.State;
+import tlbcheck.model.Transition;
+
+/**
+ * Invariant 3: no access reaches a freed frame, and no translation to a frame survives its freeing
+ * (a surviving one is an access waiting to happen).
+ */
+public final class NoUseAfterFree implements Invariant {
+
+    public static final NoUseAfterFree INSTANCE = new NoUseAfterFree();
+
+    @Override public String name() { return "no-use-after-free"; }
+    @Override public int number() { return 3; }
+    @Override public String meaning() { return "no access or surviving translation reaches a freed frame"; }
+
+    @Override
+    public Option<Violation> check(Model model, Transition t) {
+        State s = t.after();
+        if (t.accessedFrame() >= 0 && s.frameFree(t.accessedFrame())) {
+            return Option.some(violation(t.step().actor() + " accessed frame " + t.accessedFrame() + " after it was freed",
+                    "frame " + t.accessedFrame() + " is free"));
+        }
+        for (int page = 0; page < s.pages(); page++) {
+            if (s.pte(page).present() && s.frameFree(s.pte(page).frame())) {
+                return Option.some(survivor(s, "the PTE of page " + page, s.pte(page).frame()));
+            }
+            for (int c = 0; c < s.cpus(); c++) {
+                if (s.cpuTlb(c, page).present() && s.frameFree(s.cpuTlb(c, page).frame())) {
+                    return Option.some(survivor(s, "CPU" + c + "'s TLB entry for page " + page, s.cpuTlb(c, page).frame()));
+                }
+            }
+            for (int m = 0; m < s.smmus(); m++) {
+                if (s.smmuTlb(m, page).present() && s.frameFree(s.smmuTlb(m, page).frame())) {
+                    return Option.some(survivor(s, "SMMU" + m + "'s TLB entry for page " + page, s.smmuTlb(m, page).frame()));
+                }
+            }
+        }
+        return Option.none();
+    }
+
+    private Violation survivor(State s, String what, int frame) {
+        return violation("frame " + frame + " was freed while " + what + " still points at it",
+                what + " -> f" + frame + ", frame " + frame + " free");
+    }
+}

@@ -1,0 +1,107 @@
+package tlbcheck.model.kernel;
+
+import static tlbcheck.model.kernel.PteCondition.INVALID;
+import static tlbcheck.model.kernel.PteCondition.READ_ONLY;
+import static tlbcheck.model.kernel.PteCondition.VALID;
+import static tlbcheck.model.kernel.PteCondition.WRITE_FAULT_ON_READ_ONLY;
+
+import tlbcheck.model.Perm;
+
+/**
+ * The arm64 mm paths that decide where secondary-TLB invalidation sits: the heart of the variants
+ * (DOMAIN.md section 3). Each field is a named run of ops; {@link #kernel} assembles the standard
+ * procedures from them. A patch under review is a copy with one field replaced.
+ *
+ * @param ptepSetAccessFlags the permission upgrade: PTE RO->RW and its flush
+ * @param flushTlbRange the flush after a write-protect ({@code change_protection})
+ * @param tlbFlushMmu the {@code mmu_gather} flush after zapping PTEs
+ * @param ptepClearFlush clear-and-flush used by migration and COW break
+ * @param rangeEnd {@code mmu_notifier_invalidate_range_end}, with whatever it calls
+ * @param iopfResume what the SMMU driver does when it has resolved a device fault
+ */
+public record MmPaths(String name, Seq ptepSetAccessFlags, Seq flushTlbRange, Seq tlbFlushMmu,
+                      Seq ptepClearFlush, Seq rangeEnd, Seq iopfResume) {
+
+    /**
+     * Linux 6.4: invalidate_range runs from the *_clear_flush_notify helpers, after the mmu_gather
+     * flush and from every invalidate_range_end; never from the arch flush, so never from arm64's
+     * ptep_set_access_flags.
+     */
+    public static final MmPaths LINUX_6_4 = new MmPaths("linux-6.4",
+            Seq.of("ptep_set_access_flags", SetPteWritable.INSTANCE, FlushTlbPage.broadcast("flush_tlb_page")),
+            Seq.of("flush_tlb_range", FlushTlbPage.broadcast("flush_tlb_range")),
+            Seq.of("tlb_flush_mmu", FlushTlbPage.broadcast("tlb_flush_mmu"),
+                    NotifySecondary.withFlush("tlb_flush_mmu_tlbonly->invalidate_range")),
+            Seq.of("ptep_clear_flush_notify", ClearPte.INSTANCE, FlushTlbPage.broadcast("ptep_clear_flush"),
+                    NotifySecondary.withFlush("ptep_clear_flush_notify->invalidate_range")),
+            Seq.of("invalidate_range_end", NotifySecondary.always("range_end->invalidate_range"), RangeEnd.INSTANCE),
+            Seq.of("iopf resume", ResumeDevice.INSTANCE));
+
+    /**
+     * Linux 6.6 (seed 001): arch_invalidate_secondary_tlbs runs from the arm64 arch flush points,
+     * 1:1 with CPU flushes, and no longer from invalidate_range_end.
+     */
+    public static final MmPaths LINUX_6_6 = new MmPaths("linux-6.6",
+            Seq.of("ptep_set_access_flags", SetPteWritable.INSTANCE, FlushTlbPage.broadcast("flush_tlb_page"),
+                    NotifySecondary.withFlush("flush_tlb_page->arch_invalidate_secondary_tlbs")),
+            Seq.of("flush_tlb_range", FlushTlbPage.broadcast("__flush_tlb_range"),
+                    NotifySecondary.withFlush("__flush_tlb_range->arch_invalidate_secondary_tlbs")),
+            Seq.of("tlb_flush_mmu", FlushTlbPage.broadcast("tlb_flush_mmu"),
+                    NotifySecondary.withFlush("__flush_tlb_range->arch_invalidate_secondary_tlbs")),
+            Seq.of("ptep_clear_flush", ClearPte.INSTANCE, FlushTlbPage.broadcast("flush_tlb_page"),
+                    NotifySecondary.withFlush("flush_tlb_page->arch_invalidate_secondary_tlbs")),
+            Seq.of("invalidate_range_end", RangeEnd.INSTANCE),
+            Seq.of("iopf resume", ResumeDevice.INSTANCE));
+
+    public MmPaths withPtepSetAccessFlags(Seq ops) {
+        return new MmPaths(name, ops, flushTlbRange, tlbFlushMmu, ptepClearFlush, rangeEnd, iopfResume);
+    }
+
+    public MmPaths withRangeEnd(Seq ops) {
+        return new MmPaths(name, ptepSetAccessFlags, flushTlbRange, tlbFlushMmu, ptepClearFlush, ops, iopfResume);
+    }
+
+    public MmPaths withIopfResume(Seq ops) {
+        return new MmPaths(name, ptepSetAccessFlags, flushTlbRange, tlbFlushMmu, ptepClearFlush, rangeEnd, ops);
+    }
+
+    public MmPaths named(String newName) {
+        return new MmPaths(newName, ptepSetAccessFlags, flushTlbRange, tlbFlushMmu, ptepClearFlush, rangeEnd, iopfResume);
+    }
+
+    /** The procedures of DOMAIN.md section 3, with the secondary invalidation where these paths put it. */
+    public Kernel kernel() {
+        return Kernel.of(name,
+                // do_page_fault -> wp_page_reuse: a CPU write to a read-only PTE of a writable VMA.
+                Procedure.of("fault_upgrade", Trigger.PTE_READ_ONLY,
+                        MmapLock.READ, PtlLock.INSTANCE,
+                        When.of(READ_ONLY, ptepSetAccessFlags),
+                        PtlUnlock.INSTANCE, MmapUnlock.READ),
+                // mprotect / fork / KSM write-protect.
+                Procedure.of("write_protect", Trigger.ANY,
+                        MmapLock.WRITE, RangeStart.INSTANCE, PtlLock.INSTANCE,
+                        WriteProtectPte.INSTANCE, flushTlbRange, PtlUnlock.INSTANCE,
+                        rangeEnd, MmapUnlock.WRITE),
+                // munmap / zap: the flush comes from mmu_gather, the frame is freed after it.
+                Procedure.of("unmap", Trigger.ANY,
+                        MmapLock.WRITE, RangeStart.INSTANCE, PtlLock.INSTANCE,
+                        ClearPte.INSTANCE, PtlUnlock.INSTANCE, tlbFlushMmu,
+                        rangeEnd, FreeOldFrame.INSTANCE, MmapUnlock.WRITE),
+                // migration / COW break / KSM merge: rmap walk, no mmap lock.
+                Procedure.of("migrate", Trigger.PTE_VALID,
+                        RangeStart.INSTANCE, PtlLock.INSTANCE,
+                        When.of(VALID, ptepClearFlush),
+                        PtlUnlock.INSTANCE, CopyToNewFrame.INSTANCE,
+                        PtlLock.INSTANCE, new SetPteNewFrame(Perm.RO), PtlUnlock.INSTANCE,
+                        rangeEnd, FreeOldFrame.INSTANCE),
+                // do_anonymous_page: an access to an unmapped page.
+                Procedure.of("map", Trigger.PTE_INVALID,
+                        MmapLock.READ, PtlLock.INSTANCE, MapNewFrame.INSTANCE, PtlUnlock.INSTANCE, MmapUnlock.READ),
+                // iommu_sva_handle_iopf -> handle_mm_fault, then the page response.
+                Procedure.of("iopf", Trigger.DEVICE_FAULT,
+                        MmapLock.READ, PtlLock.INSTANCE,
+                        When.of(INVALID, MapNewFrame.INSTANCE),
+                        When.of(WRITE_FAULT_ON_READ_ONLY, ptepSetAccessFlags),
+                        PtlUnlock.INSTANCE, MmapUnlock.READ, iopfResume));
+    }
+}

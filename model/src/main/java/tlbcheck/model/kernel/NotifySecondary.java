@@ -1,0 +1,36 @@
+package tlbcheck.model.kernel;
+
+import tlbcheck.model.Model;
+import tlbcheck.model.Running;
+import tlbcheck.model.State;
+
+/**
+ * The mmu notifier's secondary-TLB invalidation ({@code invalidate_range} before Linux 6.6,
+ * {@code arch_invalidate_secondary_tlbs} from 6.6): the SVA driver sends TLBI by VA plus CMD_SYNC to
+ * every SMMU. {@code site} names the kernel function that calls it; with {@code onlyAfterFlush} it is
+ * called only where the CPU flush beside it ran, as from the arch flush functions; without, always,
+ * as from {@code invalidate_range_end} (which is what floods the SMMU on pte_none ranges).
+ */
+public record NotifySecondary(String site, boolean onlyAfterFlush) implements Op {
+
+    public static NotifySecondary always(String site) {
+        return new NotifySecondary(site, false);
+    }
+
+    public static NotifySecondary withFlush(String site) {
+        return new NotifySecondary(site, true);
+    }
+
+    @Override
+    public String name() {
+        return site;
+    }
+
+    @Override
+    public State apply(Model model, State state, int cpu, Running running) {
+        if (onlyAfterFlush && !running.wrotePte()) {
+            return state.withRunning(cpu, running.next());
+        }
+        return state.invalidateSmmus(running.page()).withRunning(cpu, running.invalidatedSecondary().next());
+    }
+}

@@ -1,0 +1,24 @@
+package tlbcheck.model.kernel;
+
+import io.vavr.control.Option;
+import tlbcheck.model.Model;
+import tlbcheck.model.Running;
+import tlbcheck.model.State;
+
+/**
+ * One atomic step of a kernel procedure, run by the CPU the procedure is on. An op is a pure
+ * function of the state; an op that cannot run yet (a lock is held, no frame is free) is refused
+ * with a reason, and the procedure waits.
+ */
+public interface Op {
+
+    /** The kernel's name for the step, as a reviewer would write it in a mail. */
+    String name();
+
+    default Option<String> refusal(Model model, State state, int cpu, Running running) {
+        return Option.none();
+    }
+
+    /** Runs the op; returns the state with this CPU's procedure moved on (normally {@code running.next()}). */
+    State apply(Model model, State state, int cpu, Running running);
+}

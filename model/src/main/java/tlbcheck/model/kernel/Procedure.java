@@ -1,0 +1,38 @@
+package tlbcheck.model.kernel;
+
+import io.vavr.collection.Array;
+
+/**
+ * A kernel procedure: a list of atomic ops run by one CPU, entered when its trigger allows.
+ * {@link Seq} and {@link When} are flattened at construction, so the ops are what the CPU steps
+ * through one at a time.
+ */
+public record Procedure(String name, Trigger trigger, Array<Op> ops) {
+
+    public static Procedure of(String name, Trigger trigger, Op... ops) {
+        return new Procedure(name, trigger, flatten(Array.of(ops)));
+    }
+
+    public int length() {
+        return ops.size();
+    }
+
+    public Op op(int pc) {
+        return ops.get(pc);
+    }
+
+    private static Array<Op> flatten(Array<Op> ops) {
+        Array<Op> out = Array.empty();
+        for (Op op : ops) {
+            if (op instanceof Seq seq) {
+                out = out.appendAll(flatten(seq.ops()));
+            } else if (op instanceof When when) {
+                Array<Op> body = flatten(when.body());
+                out = out.append(new SkipUnless(when.condition(), body.size())).appendAll(body);
+            } else {
+                out = out.append(op);
+            }
+        }
+        return out;
+    }
+}

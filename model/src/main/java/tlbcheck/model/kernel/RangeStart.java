@@ -1,0 +1,21 @@
+package tlbcheck.model.kernel;
+
+import tlbcheck.model.Model;
+import tlbcheck.model.Running;
+import tlbcheck.model.State;
+
+/** {@code mmu_notifier_invalidate_range_start}: the SVA driver does nothing here; it marks where KVM would act. */
+public record RangeStart() implements Op {
+
+    public static final RangeStart INSTANCE = new RangeStart();
+
+    @Override
+    public String name() {
+        return "mmu_notifier_invalidate_range_start";
+    }
+
+    @Override
+    public State apply(Model model, State state, int cpu, Running running) {
+        return state.withRunning(cpu, running.next());
+    }
+}

@@ -1,0 +1,20 @@
+package tlbcheck.model.kernel;
+
+import tlbcheck.model.Model;
+import tlbcheck.model.Running;
+import tlbcheck.model.State;
+
+/** The flattened form of {@link When}: reads the PTE and jumps over {@code skip} ops unless the condition holds. */
+public record SkipUnless(PteCondition condition, int skip) implements Op {
+
+    @Override
+    public String name() {
+        return "check " + condition.text();
+    }
+
+    @Override
+    public State apply(Model model, State state, int cpu, Running running) {
+        boolean holds = condition.test(state.pte(running.page()), running.write());
+        return state.withRunning(cpu, running.jump(holds ? 1 : 1 + skip));
+    }
+}

@@ -1,0 +1,27 @@
+package tlbcheck.model.kernel;
+
+import tlbcheck.model.Model;
+import tlbcheck.model.Perm;
+import tlbcheck.model.Pte;
+import tlbcheck.model.Running;
+import tlbcheck.model.State;
+
+/** {@code ptep_modify_prot_commit} / {@code ptep_set_wrprotect}: a writable PTE becomes read-only. */
+public record WriteProtectPte() implements Op {
+
+    public static final WriteProtectPte INSTANCE = new WriteProtectPte();
+
+    @Override
+    public String name() {
+        return "set PTE RW->RO";
+    }
+
+    @Override
+    public State apply(Model model, State state, int cpu, Running running) {
+        Pte pte = state.pte(running.page());
+        if (pte instanceof Pte.Valid v && v.perm() == Perm.RW) {
+            return state.withPte(running.page(), Pte.valid(v.frame(), Perm.RO)).withRunning(cpu, running.wrote().next());
+        }
+        return state.withRunning(cpu, running.next());
+    }
+}

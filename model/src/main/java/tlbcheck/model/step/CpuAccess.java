@@ -1,0 +1,42 @@
+package tlbcheck.model.step;
+
+import io.vavr.control.Option;
+import tlbcheck.model.Model;
+import tlbcheck.model.Pte;
+import tlbcheck.model.State;
+import tlbcheck.model.Transition;
+
+/**
+ * A CPU load or store that translates without faulting: through its TLB entry, or through a walk
+ * that fills one. An access that would fault is not this step: it is the start of a fault procedure.
+ */
+public record CpuAccess(int cpu, int page, boolean write) implements Step {
+
+    @Override
+    public Option<String> refusal(Model model, State s) {
+        Option<String> bad = Step.checkIndex("CPU", cpu, s.cpus()).orElse(() -> Step.checkIndex("page", page, s.pages()));
+        if (bad.isDefined()) return bad;
+        Pte cached = s.cpuTlb(cpu, page);
+        if (cached.present() ? cached.permits(write) : s.pte(page).permits(write)) return Option.none();
+        return Option.some("the " + (write ? "write" : "read") + " would fault; start fault_upgrade or map instead");
+    }
+
+    @Override
+    public Transition fire(Model model, State s) {
+        Pte cached = s.cpuTlb(cpu, page);
+        if (cached.present()) {
+            return new Transition(s, this, s, Option.none(), cached.frame());
+        }
+        Pte pte = s.pte(page);
+        return new Transition(s, this, s.withCpuTlb(cpu, page, pte), Option.none(), pte.frame());
+    }
+
+    @Override public String actor() { return "CPU" + cpu; }
+
+    @Override
+    public String describe(Model model, State before) {
+        Pte cached = before.cpuTlb(cpu, page);
+        Pte via = cached.present() ? cached : before.pte(page);
+        return (write ? "store" : "load") + " p" + page + " -> f" + via.frame() + (cached.present() ? "" : " (walk)");
+    }
+}

@@ -1,0 +1,80 @@
+package tlbcheck.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import tlbcheck.model.invariant.Invariants;
+import tlbcheck.model.step.Advance;
+import tlbcheck.model.step.CpuEvict;
+import tlbcheck.model.step.CpuFill;
+import tlbcheck.model.step.DeviceAccess;
+import tlbcheck.model.step.HandleDeviceFault;
+import tlbcheck.model.step.Start;
+import tlbcheck.model.step.Step;
+
+/** A step that is not enabled is refused with a reason, never silently ignored. */
+class StepRefusalTest {
+
+    private final Model model = new Model(Variants.V1);
+
+    private String refusal(State s, Step step) {
+        return model.refusal(s, step).getOrElseThrow(() -> new AssertionError(step + " should be refused"));
+    }
+
+    @Test
+    void hardwareStepsNeedSomethingToDo() {
+        State s = model.initial();
+        assertTrue(refusal(s, new CpuEvict(0, 0)).contains("no entry"));
+        assertTrue(refusal(s, new DeviceAccess(0)).contains("no access ready"));
+        assertTrue(refusal(s, new HandleDeviceFault(0, 0)).contains("no fault pending"));
+        assertTrue(refusal(s, new Advance(1)).contains("not in a procedure"));
+        assertTrue(refusal(s, new CpuFill(2, 0)).contains("not in the scope"));
+        State filled = model.fire(s, new CpuFill(0, 0)).after();
+        assertTrue(refusal(filled, new CpuFill(0, 0)).contains("already caches"));
+    }
+
+    @Test
+    void aTlbNeverCachesAnInvalidPte() {
+        Scenario s = new Scenario(Variants.V1).then(new Start(0, "unmap", 1, false)).finish(0);
+        assertTrue(refusal(s.state(), new CpuFill(1, 1)).contains("invalid"));
+    }
+
+    @Test
+    void locksSerialiseProcedures() {
+        State s = new Scenario(Variants.V1)
+                .then(new Start(0, "migrate", 0, false), new Advance(0), new Advance(0)) // range_start, PTL taken
+                .then(new Start(1, "fault_upgrade", 0, true), new Advance(1)) // mmap_read_lock
+                .state();
+        String why = refusal(s, new Advance(1));
+        assertTrue(why.startsWith("pte_offset_map_lock must wait"), why);
+        assertTrue(why.contains("page-table lock of page 0 is held"), why);
+
+        State writer = new Scenario(Variants.V1).then(new Start(0, "unmap", 1, false), new Advance(0))
+                .then(new Start(1, "fault_upgrade", 0, true)).state();
+        assertTrue(refusal(writer, new Advance(1)).contains("held for write"));
+    }
+
+    @Test
+    void triggersAndUnknownProcedures() {
+        State s = model.initial();
+        assertTrue(refusal(s, new Start(0, "map", 0, false)).contains("PTE_INVALID"));
+        assertTrue(refusal(s, new Start(0, "iopf", 0, false)).contains("HandleDeviceFault"));
+        assertTrue(refusal(s, new Start(0, "mremap", 0, false)).contains("has no procedure 'mremap'"));
+        State busy = model.fire(s, new Start(0, "unmap", 0, false)).after();
+        assertTrue(refusal(busy, new Start(0, "unmap", 1, false)).contains("busy"));
+    }
+
+    @Test
+    void fireAndReplayRefuseLoudly() {
+        StepRefusedException e = assertThrows(StepRefusedException.class,
+                () -> model.fire(model.initial(), new Advance(0)));
+        assertTrue(e.getMessage().contains("not in a procedure"));
+        Replay.StepNotEnabled r = assertThrows(Replay.StepNotEnabled.class, () -> Replay.run(model,
+                List.of(new CpuFill(0, 0), new CpuFill(0, 0)), Invariants.all()));
+        assertEquals(1, r.index());
+        assertTrue(r.getMessage().startsWith("step 2 "), r.getMessage());
+    }
+}
