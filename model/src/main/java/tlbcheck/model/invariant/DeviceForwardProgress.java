@@ -28,6 +28,19 @@ public final class DeviceForwardProgress implements Invariant {
     }
 
     @Override
+    public boolean racy(Model model, Transition t) {
+        for (int d = 0; d < t.after().smmus(); d++) {
+            if (t.after().device(d).noProgress() > 0) return true;
+        }
+        return false;
+    }
+
+    @Override
+    public String racyState() {
+        return "a device faulted on an access its PTE already permitted";
+    }
+
+    @Override
     public Option<Violation> check(Model model, Transition t) {
         State s = t.after();
         for (int d = 0; d < s.smmus(); d++) {

@@ -26,6 +26,21 @@ public interface Invariant {
 
     Option<Violation> check(Model model, Transition transition);
 
+    /**
+     * Whether the state after this transition is inside the race this invariant is about (for
+     * example "an SMMU entry differs from its PTE while a procedure is in flight"). The hunt counts
+     * the runs that reach one, so that a "holds" verdict comes with evidence the race was reached.
+     * The default: some TLB entry differs from a PTE whose maintenance is still pending.
+     */
+    default boolean racy(Model model, Transition transition) {
+        return Races.staleWhilePending(transition.after(), true);
+    }
+
+    /** Names the racy state of {@link #racy}, for coverage reports. */
+    default String racyState() {
+        return "a TLB entry differs from its PTE while the procedure that wrote it is in flight";
+    }
+
     default Violation violation(String explanation, String evidence) {
         return new Violation(name(), number(), explanation, evidence);
     }

@@ -34,6 +34,26 @@ public final class NoStaleAccessAfterRestriction implements Invariant {
     }
 
     @Override
+    public boolean racy(Model model, Transition t) {
+        State s = t.after();
+        for (int page = 0; page < s.pages(); page++) {
+            if (!s.maintenancePending(page)) continue;
+            for (int c = 0; c < s.cpus(); c++) {
+                if (excess(s.cpuTlb(c, page), s.pte(page)).isDefined()) return true;
+            }
+            for (int m = 0; m < s.smmus(); m++) {
+                if (excess(s.smmuTlb(m, page), s.pte(page)).isDefined()) return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public String racyState() {
+        return "a TLB grants more than its PTE while the restricting procedure is in flight";
+    }
+
+    @Override
     public Option<Violation> check(Model model, Transition t) {
         State s = t.after();
         for (int page = 0; page < s.pages(); page++) {

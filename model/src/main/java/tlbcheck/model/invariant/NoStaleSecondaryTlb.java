@@ -27,6 +27,16 @@ public final class NoStaleSecondaryTlb implements Invariant {
     }
 
     @Override
+    public boolean racy(Model model, Transition t) {
+        return Races.staleWhilePending(t.after(), false);
+    }
+
+    @Override
+    public String racyState() {
+        return "an SMMU entry differs from its PTE while the procedure that wrote it is in flight";
+    }
+
+    @Override
     public Option<Violation> check(Model model, Transition t) {
         State s = t.after();
         for (int page = 0; page < s.pages(); page++) {

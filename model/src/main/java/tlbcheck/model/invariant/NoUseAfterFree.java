@@ -18,6 +18,16 @@ public final class NoUseAfterFree implements Invariant {
     @Override public String meaning() { return "no access or surviving translation reaches a freed frame"; }
 
     @Override
+    public boolean racy(Model model, Transition t) {
+        return Races.translationToFrameBeingFreed(t.after());
+    }
+
+    @Override
+    public String racyState() {
+        return "a TLB entry points at a frame that a procedure in flight has unmapped and will free";
+    }
+
+    @Override
     public Option<Violation> check(Model model, Transition t) {
         State s = t.after();
         if (t.accessedFrame() >= 0 && s.frameFree(t.accessedFrame())) {

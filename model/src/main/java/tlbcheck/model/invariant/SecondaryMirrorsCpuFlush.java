@@ -27,6 +27,16 @@ public final class SecondaryMirrorsCpuFlush implements Invariant {
     }
 
     @Override
+    public boolean racy(Model model, Transition t) {
+        return t.completed().isDefined() && t.completed().get().flushes() + t.completed().get().secondary() > 0;
+    }
+
+    @Override
+    public String racyState() {
+        return "a procedure completed after flushing or invalidating a TLB";
+    }
+
+    @Override
     public Option<Violation> check(Model model, Transition t) {
         if (t.completed().isEmpty()) return Option.none();
         Running r = t.completed().get();

@@ -1,0 +1,44 @@
+package tlbcheck.model.invariant;
+
+import tlbcheck.model.Pte;
+import tlbcheck.model.Running;
+import tlbcheck.model.State;
+
+/** State predicates for the race windows the invariants are about. */
+public final class Races {
+
+    private Races() {}
+
+    /** Some SMMU (and, with {@code cpus}, CPU) TLB entry differs from a PTE whose maintenance is pending. */
+    public static boolean staleWhilePending(State s, boolean cpus) {
+        for (int page = 0; page < s.pages(); page++) {
+            if (!s.maintenancePending(page)) continue;
+            Pte pte = s.pte(page);
+            for (int m = 0; m < s.smmus(); m++) {
+                if (s.smmuTlb(m, page).present() && !s.smmuTlb(m, page).equals(pte)) return true;
+            }
+            for (int c = 0; cpus && c < s.cpus(); c++) {
+                if (s.cpuTlb(c, page).present() && !s.cpuTlb(c, page).equals(pte)) return true;
+            }
+        }
+        return false;
+    }
+
+    /** Some translation still points at a frame a procedure in flight has unmapped and will free. */
+    public static boolean translationToFrameBeingFreed(State s) {
+        for (int c = 0; c < s.cpus(); c++) {
+            if (s.running(c).isEmpty()) continue;
+            Running r = s.running(c).get();
+            if (r.oldFrame() < 0) continue;
+            for (int page = 0; page < s.pages(); page++) {
+                for (int k = 0; k < s.cpus(); k++) {
+                    if (s.cpuTlb(k, page).frame() == r.oldFrame()) return true;
+                }
+                for (int m = 0; m < s.smmus(); m++) {
+                    if (s.smmuTlb(m, page).frame() == r.oldFrame()) return true;
+                }
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,126 @@
+package tlbcheck.hunt;
+
+import io.vavr.collection.Array;
+import io.vavr.control.Option;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+import tlbcheck.model.Model;
+import tlbcheck.model.State;
+import tlbcheck.model.step.Step;
+
+/**
+ * Seeded random walks over the model. Each step is drawn from the steps enabled in the current
+ * state: first a kind by weight, then a candidate of that kind, rejection-sampled so a step costs a
+ * few refusal checks rather than an enumeration. Weights favour kernel progress while hardware
+ * fills, evictions and device accesses keep happening, which is where the races live.
+ */
+public final class Generator {
+
+    /** Base weight of each kind of step; kinds not listed weigh 1. */
+    private static final Map<String, Integer> WEIGHTS = Map.of(
+            "Advance", 12, "Start", 3, "HandleDeviceFault", 6, "DeviceAccess", 6, "DeviceIssue", 2,
+            "CpuFill", 2, "SmmuFill", 3, "CpuEvict", 1, "SmmuEvict", 1, "CpuAccess", 1);
+
+    private static final int ATTEMPTS = 24;
+
+    private final Model model;
+    private final String[] kinds;
+    private final Step[][] byKind;
+
+    public Generator(Model model) {
+        this.model = model;
+        Map<String, java.util.List<Step>> groups = new LinkedHashMap<>();
+        for (Step s : model.candidates()) {
+            groups.computeIfAbsent(s.kind(), k -> new java.util.ArrayList<>()).add(s);
+        }
+        this.kinds = groups.keySet().toArray(String[]::new);
+        this.byKind = groups.values().stream().map(l -> l.toArray(Step[]::new)).toArray(Step[][]::new);
+    }
+
+    public Model model() {
+        return model;
+    }
+
+    public Array<String> kinds() {
+        return Array.of(kinds);
+    }
+
+    /**
+     * Which kinds of step one walk may take, and how often. With swarm testing, each walk leaves
+     * out a random subset of the hardware kinds (never the kernel's own progress), which reaches
+     * states one fixed mix rarely does: a walk without SMMU evictions keeps a stale entry forever.
+     */
+    public final class Policy {
+        private final int[] cumulative;
+        private final int[] kindOf;
+        private final boolean[] allowed;
+
+        Policy(boolean[] allowed) {
+            this.allowed = allowed;
+            int n = 0;
+            for (boolean a : allowed) n += a ? 1 : 0;
+            cumulative = new int[n];
+            kindOf = new int[n];
+            int total = 0;
+            int j = 0;
+            for (int k = 0; k < kinds.length; k++) {
+                if (allowed[k]) {
+                    total += WEIGHTS.getOrDefault(kinds[k], 1);
+                    cumulative[j] = total;
+                    kindOf[j++] = k;
+                }
+            }
+        }
+
+        public Array<String> leftOut() {
+            Array<String> out = Array.empty();
+            for (int k = 0; k < kinds.length; k++) {
+                if (!allowed[k]) out = out.append(kinds[k]);
+            }
+            return out;
+        }
+
+        /** An enabled step, or none when the machine can do nothing at all. */
+        public Option<Step> next(State state, SplittableRandom random) {
+            int total = cumulative[cumulative.length - 1];
+            for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+                int r = random.nextInt(total);
+                int j = 0;
+                while (cumulative[j] <= r) j++;
+                Step[] group = byKind[kindOf[j]];
+                Step candidate = group[random.nextInt(group.length)];
+                if (candidate.refusal(model, state).isEmpty()) {
+                    return Option.some(candidate);
+                }
+            }
+            // Rare: few steps are enabled. Enumerate, preferring the allowed kinds.
+            Array<Step> enabled = Array.empty();
+            for (int j = 0; j < kindOf.length; j++) {
+                for (Step s : byKind[kindOf[j]]) {
+                    if (s.refusal(model, state).isEmpty()) enabled = enabled.append(s);
+                }
+            }
+            if (enabled.isEmpty()) {
+                enabled = model.enabled(state);
+            }
+            return enabled.isEmpty() ? Option.none() : Option.some(enabled.get(random.nextInt(enabled.size())));
+        }
+    }
+
+    public Policy everything() {
+        boolean[] all = new boolean[kinds.length];
+        java.util.Arrays.fill(all, true);
+        return new Policy(all);
+    }
+
+    /** A swarm policy drawn from the walk's own random stream, so a seed reproduces it. */
+    public Policy swarm(SplittableRandom random) {
+        boolean[] allowed = new boolean[kinds.length];
+        for (int k = 0; k < kinds.length; k++) {
+            boolean kernel = kinds[k].equals("Advance") || kinds[k].equals("Start") || kinds[k].equals("HandleDeviceFault");
+            allowed[k] = kernel || random.nextInt(3) != 0;
+        }
+        return new Policy(allowed);
+    }
+}

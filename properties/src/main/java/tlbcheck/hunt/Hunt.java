@@ -1,0 +1,99 @@
+package tlbcheck.hunt;
+
+import io.vavr.collection.Array;
+import io.vavr.collection.LinkedHashMap;
+import io.vavr.control.Option;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.function.Consumer;
+import tlbcheck.model.Model;
+import tlbcheck.model.State;
+import tlbcheck.model.Transition;
+import tlbcheck.model.invariant.Invariant;
+import tlbcheck.model.step.Step;
+
+/**
+ * The hunt for one property (a variant and an invariant): seeded random walks, the invariant checked
+ * after every step, the first failure shrunk. The same config gives the same walks, the same verdict
+ * and the same shrunk counterexample.
+ */
+public final class Hunt {
+
+    private Hunt() {}
+
+    public static HuntResult run(Model model, Invariant invariant, HuntConfig config) {
+        return run(model, invariant, config, line -> {});
+    }
+
+    public static HuntResult run(Model model, Invariant invariant, HuntConfig config, Consumer<String> progress) {
+        Generator generator = new Generator(model);
+        Array<String> kinds = generator.kinds();
+        long[] kindCounts = new long[kinds.size()];
+        java.util.Map<String, Integer> kindIndex = new java.util.HashMap<>();
+        for (int k = 0; k < kinds.size(); k++) kindIndex.put(kinds.get(k), k);
+
+        long start = System.nanoTime();
+        long deadline = start + (long) (config.seconds() * 1e9);
+        long nextProgress = start + (long) (config.progressSeconds() * 1e9);
+        long steps = 0;
+        int racyRuns = 0;
+        long flushes = 0;
+        long secondary = 0;
+        String stoppedBy = "tries";
+        int tryNo = 0;
+        List<Step> walk = new ArrayList<>(config.length());
+        for (; tryNo < config.tries(); tryNo++) {
+            if (System.nanoTime() > deadline) {
+                stoppedBy = "time";
+                break;
+            }
+            long trySeed = config.trySeed(tryNo);
+            SplittableRandom random = new SplittableRandom(trySeed);
+            Generator.Policy policy = config.swarm() && random.nextInt(4) != 0
+                    ? generator.swarm(random) : generator.everything();
+            walk.clear();
+            State s = model.initial();
+            boolean racy = false;
+            for (int i = 0; i < config.length(); i++) {
+                Option<Step> next = policy.next(s, random);
+                if (next.isEmpty()) break;
+                Step step = next.get();
+                Transition t = step.fire(model, s);
+                walk.add(step);
+                steps++;
+                kindCounts[kindIndex.get(step.kind())]++;
+                if (t.completed().isDefined()) {
+                    flushes += t.completed().get().flushes();
+                    secondary += t.completed().get().secondary();
+                }
+                racy = racy || invariant.racy(model, t);
+                if (invariant.check(model, t).isDefined()) {
+                    double found = (System.nanoTime() - start) / 1e9;
+                    Shrinker.Result shrunk = new Shrinker(model, invariant, config.shrinkSeconds())
+                            .shrink(Array.ofAll(walk));
+                    return new HuntResult(model, invariant, true, tryNo + 1, steps, (System.nanoTime() - start) / 1e9,
+                            tryNo + 1, found, trySeed, Array.ofAll(walk), Option.some(shrunk),
+                            counts(kinds, kindCounts), racyRuns + (racy ? 1 : 0), flushes, secondary, "violation");
+                }
+                s = t.after();
+            }
+            if (racy) racyRuns++;
+            if (config.progressSeconds() > 0 && System.nanoTime() > nextProgress) {
+                double el = (System.nanoTime() - start) / 1e9;
+                progress.accept(String.format("%s / %s: %d tries, %d steps, %.0f steps/s, racy runs %d, %.0fs",
+                        model.variant().name(), invariant.name(), tryNo + 1, steps, steps / el, racyRuns, el));
+                nextProgress = System.nanoTime() + (long) (config.progressSeconds() * 1e9);
+            }
+        }
+        return new HuntResult(model, invariant, false, tryNo, steps, (System.nanoTime() - start) / 1e9, 0, 0,
+                config.seed(), Array.empty(), Option.none(), counts(kinds, kindCounts), racyRuns, flushes, secondary,
+                stoppedBy);
+    }
+
+    private static LinkedHashMap<String, Long> counts(Array<String> kinds, long[] counts) {
+        LinkedHashMap<String, Long> out = LinkedHashMap.empty();
+        for (int k = 0; k < kinds.size(); k++) out = out.put(kinds.get(k), counts[k]);
+        return out;
+    }
+}

@@ -1,0 +1,56 @@
+package tlbcheck.report;
+
+import io.vavr.collection.Array;
+import tlbcheck.model.Model;
+import tlbcheck.model.Running;
+import tlbcheck.model.State;
+
+/** What a step changed, entry by entry, as TLC prints traces: only the parts that differ. */
+public final class StateDiff {
+
+    private StateDiff() {}
+
+    public static Array<String> changes(Model model, State a, State b) {
+        Array<String> out = Array.empty();
+        for (int p = 0; p < a.pages(); p++) {
+            if (!a.pte(p).equals(b.pte(p))) out = out.append("PTE p" + p + ": " + a.pte(p) + " -> " + b.pte(p));
+            for (int c = 0; c < a.cpus(); c++) {
+                if (!a.cpuTlb(c, p).equals(b.cpuTlb(c, p))) {
+                    out = out.append("CPU" + c + " TLB p" + p + ": " + a.cpuTlb(c, p) + " -> " + b.cpuTlb(c, p));
+                }
+            }
+            for (int m = 0; m < a.smmus(); m++) {
+                if (!a.smmuTlb(m, p).equals(b.smmuTlb(m, p))) {
+                    out = out.append("SMMU" + m + " TLB p" + p + ": " + a.smmuTlb(m, p) + " -> " + b.smmuTlb(m, p));
+                }
+            }
+            if (a.locks().ptlHeld(p) != b.locks().ptlHeld(p)) {
+                out = out.append("PTL p" + p + ": " + (b.locks().ptlHeld(p) ? "taken" : "released"));
+            }
+        }
+        for (int f = 0; f < a.frames(); f++) {
+            if (a.frameFree(f) != b.frameFree(f)) out = out.append("frame " + f + ": " + (b.frameFree(f) ? "freed" : "allocated"));
+        }
+        if (a.locks().mmapReaders() != b.locks().mmapReaders() || a.locks().mmapWriter() != b.locks().mmapWriter()) {
+            out = out.append("mmap lock: " + mmap(b));
+        }
+        for (int c = 0; c < a.cpus(); c++) {
+            if (a.running(c).isDefined() != b.running(c).isDefined()) {
+                out = out.append("CPU" + c + ": " + b.running(c).map(r -> "enters " + name(model, r)).getOrElse("idle"));
+            }
+        }
+        for (int d = 0; d < a.smmus(); d++) {
+            if (!a.device(d).equals(b.device(d))) out = out.append("DEV" + d + ": " + b.device(d));
+        }
+        return out;
+    }
+
+    private static String name(Model model, Running r) {
+        return model.kernel().procedure(r.procedure()).name();
+    }
+
+    private static String mmap(State s) {
+        return s.locks().mmapWriter() ? "held for write" : s.locks().mmapReaders() > 0
+                ? "held for read by " + s.locks().mmapReaders() : "free";
+    }
+}

@@ -1,0 +1,94 @@
+package tlbcheck.properties;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.vavr.collection.Array;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+import tlbcheck.hunt.Hunt;
+import tlbcheck.hunt.HuntConfig;
+import tlbcheck.hunt.HuntResult;
+import tlbcheck.model.Model;
+import tlbcheck.model.Scope;
+import tlbcheck.model.Variant;
+import tlbcheck.model.Variants;
+import tlbcheck.model.invariant.Invariant;
+import tlbcheck.model.invariant.Invariants;
+import tlbcheck.report.Lanes;
+import tlbcheck.report.VerdictMatrix;
+import tlbcheck.report.VerdictRow;
+
+/**
+ * The hunt: one test per (variant, invariant) pair of DOMAIN.md section 5. A row expected to
+ * violate passes when the hunt finds the violation within its budget and fails when it does not
+ * (the checker lost its teeth); a row expected to hold fails, with the shrunk counterexample and
+ * its seed, when a violation is found. Every run writes the verdict matrix.
+ */
+class HuntPropertiesTest {
+
+    static final VerdictMatrix MATRIX = new VerdictMatrix();
+
+    static Array<Variant> variants() {
+        return Variants.all();
+    }
+
+    @TestFactory
+    Stream<DynamicTest> hunt() {
+        return variants().toJavaStream()
+                .filter(v -> HuntSettings.selected("tlbcheck.variant", v.name(), v.row()))
+                .flatMap(v -> Invariants.all().toJavaStream()
+                        .filter(i -> HuntSettings.selected("tlbcheck.invariant", i.name(), String.valueOf(i.number())))
+                        .filter(i -> Expected.verdict(v.row(), i.number()).isDefined())
+                        .map(i -> property(v, i, Expected.verdict(v.row(), i.number()).get())));
+    }
+
+    static DynamicTest property(Variant variant, Invariant invariant, String expected) {
+        String name = variant.row() + " " + variant.name() + " / " + invariant.number() + " " + invariant.name()
+                + ": expected " + expected;
+        return DynamicTest.dynamicTest(name, () -> check(variant, invariant, expected));
+    }
+
+    static HuntResult check(Variant variant, Invariant invariant, String expected) {
+        Scope scope = HuntSettings.get("tlbcheck.scope").map(Scope::parse).getOrElse(variant.scope());
+        Model model = new Model(variant, scope);
+        HuntConfig config = HuntSettings.config(variant.name() + "/" + invariant.name());
+        HuntResult r = Hunt.run(model, invariant, config, System.out::println);
+        VerdictRow row = VerdictMatrix.row(r, expected);
+        MATRIX.add(row);
+        System.out.println(summary(r));
+        if (!r.violated() && r.racyRuns() == 0) {
+            System.out.println("WARNING " + variant.name() + " / " + invariant.name() + ": no run reached the racy state ("
+                    + invariant.racyState() + "); 'holds' here is weak evidence");
+        }
+        if (expected.equals(r.observed())) {
+            return r;
+        }
+        if (r.violated()) {
+            fail(variant.name() + " violates " + invariant.name() + ", expected to hold.\n" + Report.failure(r));
+        }
+        fail(variant.name() + " was expected to violate " + invariant.name() + " but " + r.tries() + " tries ("
+                + r.steps() + " steps, stopped by " + r.stoppedBy() + ", seed " + config.seed()
+                + ") found nothing: the checker lost its teeth");
+        return r;
+    }
+
+    static String summary(HuntResult r) {
+        return String.format("%s / %s: %s after %d tries, %d steps, %.2fs (%.0f steps/s), racy runs %d%s%s",
+                r.model().variant().name(), r.invariant().name(), r.observed(), r.tries(), r.steps(), r.seconds(),
+                r.stepsPerSecond(), r.racyRuns(),
+                r.violated() ? String.format(", first violation in try %d at %.3fs, shrunk %d -> %d steps, seed %d",
+                        r.firstViolationTry(), r.secondsToViolation(), r.walk().size(),
+                        r.shrunk().get().steps().size(), r.seed()) : "",
+                r.invariant().number() == 7 ? String.format(", secondary/CPU flush ratio %.2f", r.mirrorRatio()) : "");
+    }
+
+    @AfterAll
+    static void writeMatrix() {
+        Path out = Path.of(System.getProperty("tlbcheck.output", "target/tlbcheck"));
+        MATRIX.write(out);
+        System.out.println("verdict matrix: " + out.resolve("verdicts.md"));
+    }
+}
