@@ -4,7 +4,7 @@ package tlbcheck.model;
  * A translation: a page-table entry, or a TLB entry that caches one. A TLB never caches an invalid
  * PTE, so a TLB slot holding {@link #INVALID} simply has no entry.
  */
-public sealed interface Pte permits Pte.Invalid, Pte.Valid {
+public sealed interface Pte permits Pte.Invalid, Pte.Valid, Pte.Migration {
 
     Pte INVALID = new Invalid();
 
@@ -14,10 +14,15 @@ public sealed interface Pte permits Pte.Invalid, Pte.Valid {
 
     boolean present();
 
+    /** pte_none: nothing at all, neither a mapping nor a migration entry. */
+    default boolean none() {
+        return this instanceof Invalid;
+    }
+
     /** True when this translation lets an access of the given kind through. */
     boolean permits(boolean write);
 
-    /** The frame; only meaningful when {@link #present()}. */
+    /** The frame of a valid PTE or a migration entry; -1 for pte_none. */
     int frame();
 
     record Invalid() implements Pte {
@@ -25,6 +30,26 @@ public sealed interface Pte permits Pte.Invalid, Pte.Valid {
         @Override public boolean permits(boolean write) { return false; }
         @Override public int frame() { return -1; }
         @Override public String toString() { return "-"; }
+    }
+
+    /**
+     * A migration entry: not present, so no TLB caches it and every access faults, but not pte_none
+     * either: a fault on it waits for the migration instead of mapping a new page. It names the
+     * frame being migrated away from.
+     */
+    record Migration(int frame) implements Pte {
+        private static final Migration[] CACHE = new Migration[Scope.MAX_FRAMES];
+        static {
+            for (int f = 0; f < Scope.MAX_FRAMES; f++) CACHE[f] = new Migration(f);
+        }
+
+        public static Migration of(int frame) {
+            return CACHE[frame];
+        }
+
+        @Override public boolean present() { return false; }
+        @Override public boolean permits(boolean write) { return false; }
+        @Override public String toString() { return "mig(f" + frame + ")"; }
     }
 
     record Valid(int frame, Perm perm) implements Pte {

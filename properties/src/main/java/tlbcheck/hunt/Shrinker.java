@@ -40,7 +40,7 @@ public final class Shrinker {
     }
 
     /** Replays a candidate, dropping disabled steps; the steps taken up to the first violation, if any. */
-    Option<Array<Step>> replay(List<Step> candidate) {
+    public Option<Array<Step>> violatingPrefix(List<Step> candidate) {
         candidates++;
         State s = model.initial();
         List<Step> taken = new ArrayList<>(candidate.size());
@@ -82,7 +82,7 @@ public final class Shrinker {
     }
 
     public Result shrink(Array<Step> failing) {
-        Array<Step> best = replay(failing.asJava()).getOrElseThrow(
+        Array<Step> best = violatingPrefix(failing.asJava()).getOrElseThrow(
                 () -> new IllegalArgumentException("the list to shrink does not violate " + invariant.name()));
         boolean progress = true;
         while (progress && !outOfTime()) {
@@ -106,7 +106,7 @@ public final class Shrinker {
                 for (int j = 0; j < best.size(); j++) {
                     if (j < i || j >= i + chunk) candidate.add(best.get(j));
                 }
-                Option<Array<Step>> r = replay(candidate);
+                Option<Array<Step>> r = violatingPrefix(candidate);
                 if (r.isDefined() && better(r.get(), best)) {
                     best = r.get();
                 } else {
@@ -134,14 +134,14 @@ public final class Shrinker {
 
     private Array<Step> tryRename(Array<Step> best, IntUnaryOperator cpu, IntUnaryOperator page, IntUnaryOperator dev) {
         List<Step> candidate = best.map(s -> StepRewrites.rename(s, cpu, page, dev)).asJava();
-        Option<Array<Step>> r = replay(candidate);
+        Option<Array<Step>> r = violatingPrefix(candidate);
         return r.isDefined() && better(r.get(), best) ? r.get() : best;
     }
 
     private Array<Step> simplifySteps(Array<Step> best) {
         for (int i = 0; i < best.size() && !outOfTime(); i++) {
             for (Step simpler : StepRewrites.simpler(best.get(i))) {
-                Option<Array<Step>> r = replay(best.update(i, simpler).asJava());
+                Option<Array<Step>> r = violatingPrefix(best.update(i, simpler).asJava());
                 if (r.isDefined() && better(r.get(), best)) {
                     best = r.get();
                     break;

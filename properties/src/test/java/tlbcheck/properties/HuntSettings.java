@@ -38,7 +38,7 @@ final class HuntSettings {
             return new HuntConfig(seed, (int) number("tlbcheck.tries", 50_000_000), (int) number("tlbcheck.length", 400),
                     number("tlbcheck.seconds", 120), 60, true, 10);
         }
-        return new HuntConfig(seed, (int) number("tlbcheck.tries", 3000), (int) number("tlbcheck.length", 200),
+        return new HuntConfig(seed, (int) number("tlbcheck.tries", 10_000), (int) number("tlbcheck.length", 200),
                 number("tlbcheck.seconds", 10), 10, true, 0);
     }
 

@@ -5,22 +5,31 @@ import tlbcheck.model.Pte;
 import tlbcheck.model.Running;
 import tlbcheck.model.State;
 
-/** {@code ptep_get_and_clear}: unmap the page (or install a migration entry), remembering the frame to free. */
-public record ClearPte() implements Op {
+/**
+ * {@code ptep_get_and_clear}: unmap the page, remembering the frame to free; or, for migration
+ * ({@code try_to_migrate_one}), replace it by a migration entry that keeps faults waiting. Zapping a
+ * migration entry leaves its frame to the migration that owns it.
+ */
+public record ClearPte(boolean migrationEntry) implements Op {
 
-    public static final ClearPte INSTANCE = new ClearPte();
+    public static final ClearPte UNMAP = new ClearPte(false);
+    public static final ClearPte MIGRATION = new ClearPte(true);
 
     @Override
     public String name() {
-        return "clear PTE";
+        return migrationEntry ? "set migration entry" : "clear PTE";
     }
 
     @Override
     public State apply(Model model, State state, int cpu, Running running) {
         Pte pte = state.pte(running.page());
         if (pte.present()) {
-            return state.withPte(running.page(), Pte.INVALID)
+            Pte next = migrationEntry ? Pte.Migration.of(pte.frame()) : Pte.INVALID;
+            return state.withPte(running.page(), next)
                     .withRunning(cpu, running.wrote().withOldFrame(pte.frame()).next());
+        }
+        if (!migrationEntry && pte instanceof Pte.Migration) {
+            return state.withPte(running.page(), Pte.INVALID).withRunning(cpu, running.next());
         }
         return state.withRunning(cpu, running.next());
     }

@@ -19,13 +19,13 @@ public record MapNewFrame() implements Op {
 
     @Override
     public Option<String> refusal(Model model, State state, int cpu, Running running) {
-        return !state.pte(running.page()).present() && state.lowestFreeFrame() < 0
+        return state.pte(running.page()).none() && state.lowestFreeFrame() < 0
                 ? Option.some("no frame is free") : Option.none();
     }
 
     @Override
     public State apply(Model model, State state, int cpu, Running running) {
-        if (state.pte(running.page()).present()) {
+        if (!state.pte(running.page()).none()) {
             return state.withRunning(cpu, running.next());
         }
         int frame = state.lowestFreeFrame();

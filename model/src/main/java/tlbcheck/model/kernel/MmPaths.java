@@ -32,7 +32,7 @@ public record MmPaths(String name, Seq ptepSetAccessFlags, Seq flushTlbRange, Se
             Seq.of("flush_tlb_range", FlushTlbPage.broadcast("flush_tlb_range")),
             Seq.of("tlb_flush_mmu", FlushTlbPage.broadcast("tlb_flush_mmu"),
                     NotifySecondary.withFlush("tlb_flush_mmu_tlbonly->invalidate_range")),
-            Seq.of("ptep_clear_flush_notify", ClearPte.INSTANCE, FlushTlbPage.broadcast("ptep_clear_flush"),
+            Seq.of("ptep_clear_flush_notify (try_to_migrate_one)", ClearPte.MIGRATION, FlushTlbPage.broadcast("ptep_clear_flush"),
                     NotifySecondary.withFlush("ptep_clear_flush_notify->invalidate_range")),
             Seq.of("invalidate_range_end", NotifySecondary.always("range_end->invalidate_range"), RangeEnd.INSTANCE),
             Seq.of("iopf resume", ResumeDevice.INSTANCE));
@@ -48,13 +48,25 @@ public record MmPaths(String name, Seq ptepSetAccessFlags, Seq flushTlbRange, Se
                     NotifySecondary.withFlush("__flush_tlb_range->arch_invalidate_secondary_tlbs")),
             Seq.of("tlb_flush_mmu", FlushTlbPage.broadcast("tlb_flush_mmu"),
                     NotifySecondary.withFlush("__flush_tlb_range->arch_invalidate_secondary_tlbs")),
-            Seq.of("ptep_clear_flush", ClearPte.INSTANCE, FlushTlbPage.broadcast("flush_tlb_page"),
+            Seq.of("ptep_clear_flush", ClearPte.MIGRATION, FlushTlbPage.broadcast("flush_tlb_page"),
                     NotifySecondary.withFlush("flush_tlb_page->arch_invalidate_secondary_tlbs")),
             Seq.of("invalidate_range_end", RangeEnd.INSTANCE),
             Seq.of("iopf resume", ResumeDevice.INSTANCE));
 
     public MmPaths withPtepSetAccessFlags(Seq ops) {
         return new MmPaths(name, ops, flushTlbRange, tlbFlushMmu, ptepClearFlush, rangeEnd, iopfResume);
+    }
+
+    public MmPaths withFlushTlbRange(Seq ops) {
+        return new MmPaths(name, ptepSetAccessFlags, ops, tlbFlushMmu, ptepClearFlush, rangeEnd, iopfResume);
+    }
+
+    public MmPaths withTlbFlushMmu(Seq ops) {
+        return new MmPaths(name, ptepSetAccessFlags, flushTlbRange, ops, ptepClearFlush, rangeEnd, iopfResume);
+    }
+
+    public MmPaths withPtepClearFlush(Seq ops) {
+        return new MmPaths(name, ptepSetAccessFlags, flushTlbRange, tlbFlushMmu, ops, rangeEnd, iopfResume);
     }
 
     public MmPaths withRangeEnd(Seq ops) {
@@ -85,7 +97,7 @@ public record MmPaths(String name, Seq ptepSetAccessFlags, Seq flushTlbRange, Se
                 // munmap / zap: the flush comes from mmu_gather, the frame is freed after it.
                 Procedure.of("unmap", Trigger.ANY,
                         MmapLock.WRITE, RangeStart.INSTANCE, PtlLock.INSTANCE,
-                        ClearPte.INSTANCE, PtlUnlock.INSTANCE, tlbFlushMmu,
+                        ClearPte.UNMAP, PtlUnlock.INSTANCE, tlbFlushMmu,
                         rangeEnd, FreeOldFrame.INSTANCE, MmapUnlock.WRITE),
                 // migration / COW break / KSM merge: rmap walk, no mmap lock.
                 Procedure.of("migrate", Trigger.PTE_VALID,

@@ -6,7 +6,7 @@ import tlbcheck.model.Pte;
 /** What a kernel path checks of the PTE under the page-table lock before it acts. */
 public enum PteCondition {
     INVALID("pte_none") {
-        @Override public boolean test(Pte pte, boolean write) { return !pte.present(); }
+        @Override public boolean test(Pte pte, boolean write) { return pte.none(); }
     },
     VALID("pte_present") {
         @Override public boolean test(Pte pte, boolean write) { return pte.present(); }

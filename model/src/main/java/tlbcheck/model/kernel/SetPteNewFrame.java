@@ -6,7 +6,10 @@ import tlbcheck.model.Pte;
 import tlbcheck.model.Running;
 import tlbcheck.model.State;
 
-/** {@code set_pte_at} (or {@code remove_migration_pte}): map the page to the new frame. */
+/**
+ * {@code remove_migration_pte}: replace this procedure's migration entry by the new frame. If the
+ * entry is gone (the range was zapped meanwhile), the migration is abandoned and the new frame freed.
+ */
 public record SetPteNewFrame(Perm perm) implements Op {
 
     @Override
@@ -16,9 +19,13 @@ public record SetPteNewFrame(Perm perm) implements Op {
 
     @Override
     public State apply(Model model, State state, int cpu, Running running) {
-        if (running.newFrame() < 0 || state.pte(running.page()).present()) {
+        if (running.newFrame() < 0) {
             return state.withRunning(cpu, running.next());
         }
-        return state.withPte(running.page(), Pte.valid(running.newFrame(), perm)).withRunning(cpu, running.wrote().next());
+        Pte pte = state.pte(running.page());
+        if (pte instanceof Pte.Migration m && m.frame() == running.oldFrame()) {
+            return state.withPte(running.page(), Pte.valid(running.newFrame(), perm)).withRunning(cpu, running.wrote().next());
+        }
+        return state.withFrame(running.newFrame(), false).withRunning(cpu, running.withNewFrame(-1).next());
     }
 }

@@ -15,7 +15,7 @@ public enum Trigger {
     PTE_VALID,
     /** A write to a read-only PTE: the write fault. */
     PTE_READ_ONLY,
-    /** An access to an unmapped page: the fault that maps it. */
+    /** An access to an unmapped page (pte_none): the fault that maps it. */
     PTE_INVALID,
     /** Started only by a device fault, through HandleDeviceFault. */
     DEVICE_FAULT;
@@ -25,7 +25,7 @@ public enum Trigger {
             case ANY: return true;
             case PTE_VALID: return pte.present();
             case PTE_READ_ONLY: return pte instanceof Pte.Valid v && v.perm() == Perm.RO;
-            case PTE_INVALID: return !pte.present();
+            case PTE_INVALID: return pte.none();
             default: return false;
         }
     }
