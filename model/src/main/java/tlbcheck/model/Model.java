@@ -65,7 +65,7 @@ public final class Model {
     }
 
     public Array<Step> enabled(State state) {
-        return candidates.filter(step -> step.refusal(this, state).isEmpty());
+        return candidates.filter(step -> step.enabled(this, state));
     }
 
     private static Array<Step> allSteps(Kernel kernel, Scope scope) {

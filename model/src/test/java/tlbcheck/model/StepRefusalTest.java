@@ -77,4 +77,20 @@ class StepRefusalTest {
         assertEquals(1, r.index());
         assertTrue(r.getMessage().startsWith("step 2 "), r.getMessage());
     }
+
+    @Test
+    void theFastEnabledCheckAgreesWithTheRefusal() {
+        for (Variant v : Variants.all()) {
+            Model m = new Model(v, Scope.of(2, 1, 3, 4));
+            java.util.SplittableRandom random = new java.util.SplittableRandom(5);
+            State s = m.initial();
+            for (int i = 0; i < 3000; i++) {
+                for (Step step : m.candidates()) {
+                    assertEquals(m.refusal(s, step).isEmpty(), step.enabled(m, s), step + " in " + s);
+                }
+                io.vavr.collection.Array<Step> enabled = m.enabled(s);
+                s = m.fire(s, enabled.get(random.nextInt(enabled.size()))).after();
+            }
+        }
+    }
 }

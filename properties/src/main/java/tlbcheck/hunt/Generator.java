@@ -90,7 +90,7 @@ public final class Generator {
                 while (cumulative[j] <= r) j++;
                 Step[] group = byKind[kindOf[j]];
                 Step candidate = group[random.nextInt(group.length)];
-                if (candidate.refusal(model, state).isEmpty()) {
+                if (candidate.enabled(model, state)) {
                     return Option.some(candidate);
                 }
             }
@@ -98,7 +98,7 @@ public final class Generator {
             Array<Step> enabled = Array.empty();
             for (int j = 0; j < kindOf.length; j++) {
                 for (Step s : byKind[kindOf[j]]) {
-                    if (s.refusal(model, state).isEmpty()) enabled = enabled.append(s);
+                    if (s.enabled(model, state)) enabled = enabled.append(s);
                 }
             }
             if (enabled.isEmpty()) {

@@ -27,6 +27,16 @@ public final class Hunt {
     }
 
     public static HuntResult run(Model model, Invariant invariant, HuntConfig config, Consumer<String> progress) {
+        return hunt(model, invariant, config, progress, true);
+    }
+
+    /** The walks alone, stopping at the first violation without shrinking it: what the benchmarks time. */
+    public static HuntResult search(Model model, Invariant invariant, HuntConfig config) {
+        return hunt(model, invariant, config, line -> {}, false);
+    }
+
+    private static HuntResult hunt(Model model, Invariant invariant, HuntConfig config, Consumer<String> progress,
+                                   boolean shrink) {
         Generator generator = new Generator(model);
         Array<String> kinds = generator.kinds();
         long[] kindCounts = new long[kinds.size()];
@@ -70,10 +80,11 @@ public final class Hunt {
                 racy = racy || invariant.racy(model, t);
                 if (invariant.check(model, t).isDefined()) {
                     double found = (System.nanoTime() - start) / 1e9;
-                    Shrinker.Result shrunk = new Shrinker(model, invariant, config.shrinkSeconds())
-                            .shrink(Array.ofAll(walk));
+                    Option<Shrinker.Result> shrunk = shrink
+                            ? Option.some(new Shrinker(model, invariant, config.shrinkSeconds()).shrink(Array.ofAll(walk)))
+                            : Option.none();
                     return new HuntResult(model, invariant, true, tryNo + 1, steps, (System.nanoTime() - start) / 1e9,
-                            tryNo + 1, found, trySeed, Array.ofAll(walk), Option.some(shrunk),
+                            tryNo + 1, found, trySeed, Array.ofAll(walk), shrunk,
                             counts(kinds, kindCounts), racyRuns + (racy ? 1 : 0), flushes, secondary, "violation");
                 }
                 s = t.after();

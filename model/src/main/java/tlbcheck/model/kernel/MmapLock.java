@@ -30,6 +30,12 @@ public record MmapLock(boolean write) implements Op {
     }
 
     @Override
+    public boolean ready(Model model, State state, int cpu, Running running) {
+        Locks l = state.locks();
+        return !l.mmapWriter() && (!write || l.mmapReaders() == 0);
+    }
+
+    @Override
     public State apply(Model model, State state, int cpu, Running running) {
         Locks l = state.locks();
         Locks next = write ? l.withMmapWriter(true) : l.withMmapReaders(l.mmapReaders() + 1);

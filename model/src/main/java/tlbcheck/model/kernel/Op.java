@@ -19,6 +19,11 @@ public interface Op {
         return Option.none();
     }
 
+    /** Whether the op can run now: {@link #refusal} without the reason. */
+    default boolean ready(Model model, State state, int cpu, Running running) {
+        return refusal(model, state, cpu, running).isEmpty();
+    }
+
     /** Runs the op; returns the state with this CPU's procedure moved on (normally {@code running.next()}). */
     State apply(Model model, State state, int cpu, Running running);
 }

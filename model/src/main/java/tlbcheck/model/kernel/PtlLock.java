@@ -23,6 +23,11 @@ public record PtlLock() implements Op {
     }
 
     @Override
+    public boolean ready(Model model, State state, int cpu, Running running) {
+        return !state.locks().ptlHeld(running.page());
+    }
+
+    @Override
     public State apply(Model model, State state, int cpu, Running running) {
         return state.withLocks(state.locks().withPtl(running.page(), true)).withRunning(cpu, running.next());
     }

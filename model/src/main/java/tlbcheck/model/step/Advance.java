@@ -22,6 +22,13 @@ public record Advance(int cpu) implements Step {
     }
 
     @Override
+    public boolean enabled(Model model, State s) {
+        if (cpu >= s.cpus() || s.running(cpu).isEmpty()) return false;
+        Running r = s.running(cpu).get();
+        return model.kernel().procedure(r.procedure()).op(r.pc()).ready(model, s, cpu, r);
+    }
+
+    @Override
     public Transition fire(Model model, State s) {
         Running r = s.running(cpu).get();
         Procedure p = model.kernel().procedure(r.procedure());

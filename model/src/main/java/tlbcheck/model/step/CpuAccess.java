@@ -22,6 +22,13 @@ public record CpuAccess(int cpu, int page, boolean write) implements Step {
     }
 
     @Override
+    public boolean enabled(Model model, State s) {
+        if (cpu >= s.cpus() || page >= s.pages()) return false;
+        Pte cached = s.cpuTlb(cpu, page);
+        return cached.present() ? cached.permits(write) : s.pte(page).permits(write);
+    }
+
+    @Override
     public Transition fire(Model model, State s) {
         Pte cached = s.cpuTlb(cpu, page);
         if (cached.present()) {

@@ -17,6 +17,11 @@ public record CpuEvict(int cpu, int page) implements Step {
     }
 
     @Override
+    public boolean enabled(Model model, State s) {
+        return cpu < s.cpus() && page < s.pages() && s.cpuTlb(cpu, page).present();
+    }
+
+    @Override
     public Transition fire(Model model, State s) {
         return Transition.of(s, this, s.withCpuTlb(cpu, page, Pte.INVALID));
     }

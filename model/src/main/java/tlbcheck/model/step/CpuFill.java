@@ -18,6 +18,11 @@ public record CpuFill(int cpu, int page) implements Step {
     }
 
     @Override
+    public boolean enabled(Model model, State s) {
+        return cpu < s.cpus() && page < s.pages() && s.pte(page).present() && !s.cpuTlb(cpu, page).present();
+    }
+
+    @Override
     public Transition fire(Model model, State s) {
         return Transition.of(s, this, s.withCpuTlb(cpu, page, s.pte(page)));
     }

@@ -25,6 +25,11 @@ public record DeviceAccess(int device) implements Step {
     }
 
     @Override
+    public boolean enabled(Model model, State s) {
+        return device < s.smmus() && s.device(device).status() == DeviceStatus.READY;
+    }
+
+    @Override
     public Transition fire(Model model, State s) {
         Device d = s.device(device);
         int page = d.page();

@@ -19,6 +19,11 @@ public record DeviceIssue(int device, int page, boolean write) implements Step {
     }
 
     @Override
+    public boolean enabled(Model model, State s) {
+        return device < s.smmus() && page < s.pages() && !s.device(device).outstanding();
+    }
+
+    @Override
     public Transition fire(Model model, State s) {
         return Transition.of(s, this, s.withDevice(device, new Device(DeviceStatus.READY, page, write, 0)));
     }

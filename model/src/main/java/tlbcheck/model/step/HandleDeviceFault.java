@@ -31,6 +31,12 @@ public record HandleDeviceFault(int cpu, int device) implements Step {
     }
 
     @Override
+    public boolean enabled(Model model, State s) {
+        return cpu < s.cpus() && device < s.smmus() && s.running(cpu).isEmpty()
+                && s.device(device).status() == DeviceStatus.FAULTED && handler(model) >= 0;
+    }
+
+    @Override
     public Transition fire(Model model, State s) {
         Device d = s.device(device);
         Running r = Running.start(handler(model), d.page(), d.write(), device);

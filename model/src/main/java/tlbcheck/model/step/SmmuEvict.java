@@ -17,6 +17,11 @@ public record SmmuEvict(int smmu, int page) implements Step {
     }
 
     @Override
+    public boolean enabled(Model model, State s) {
+        return smmu < s.smmus() && page < s.pages() && s.smmuTlb(smmu, page).present();
+    }
+
+    @Override
     public Transition fire(Model model, State s) {
         return Transition.of(s, this, s.withSmmuTlb(smmu, page, Pte.INVALID));
     }

@@ -18,6 +18,11 @@ public record SmmuFill(int smmu, int page) implements Step {
     }
 
     @Override
+    public boolean enabled(Model model, State s) {
+        return smmu < s.smmus() && page < s.pages() && s.pte(page).present() && !s.smmuTlb(smmu, page).present();
+    }
+
+    @Override
     public Transition fire(Model model, State s) {
         return Transition.of(s, this, s.withSmmuTlb(smmu, page, s.pte(page)));
     }

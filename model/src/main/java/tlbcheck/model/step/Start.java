@@ -30,6 +30,15 @@ public record Start(int cpu, String procedure, int page, boolean write) implemen
     }
 
     @Override
+    public boolean enabled(Model model, State s) {
+        if (cpu >= s.cpus() || page >= s.pages() || s.running(cpu).isDefined()) return false;
+        int index = model.kernel().indexOf(procedure);
+        if (index < 0) return false;
+        Trigger trigger = model.kernel().procedure(index).trigger();
+        return trigger != Trigger.DEVICE_FAULT && trigger.allows(s.pte(page));
+    }
+
+    @Override
     public Transition fire(Model model, State s) {
         Running r = Running.start(model.kernel().indexOf(procedure), page, write, -1);
         return Transition.of(s, this, s.withRunning(cpu, r));
