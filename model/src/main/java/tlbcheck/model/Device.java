@@ -11,6 +11,12 @@ public record Device(DeviceStatus status, int page, boolean write, int noProgres
 
     public static final Device IDLE = new Device(DeviceStatus.IDLE, 0, false, 0);
 
+    /**
+     * The no-progress count saturates here, above invariant 4's bound, so that a device faulting
+     * forever is a cycle of finitely many states and exhaustive search terminates.
+     */
+    public static final int NO_PROGRESS_CAP = 7;
+
     public boolean outstanding() {
         return status != DeviceStatus.IDLE;
     }

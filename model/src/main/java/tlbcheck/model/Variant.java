@@ -9,16 +9,18 @@ import tlbcheck.model.kernel.Kernel;
  * @param name unique name, used on the command line and in counterexample files
  * @param row the DOMAIN.md section 5 id ("V1".."V13"), or "" for variants outside the catalogue
  * @param summary one line for reports
- * @param scope the default scope it is checked in
+ * @param scope the default scope the hunt walks
+ * @param smallScope the scope exhaustive search explores completely in every build
  */
-public record Variant(String name, String row, String summary, Platform platform, Kernel kernel, Scope scope) {
+public record Variant(String name, String row, String summary, Platform platform, Kernel kernel, Scope scope,
+                      Scope smallScope) {
 
     public Variant withKernel(String newName, String newSummary, Kernel newKernel) {
-        return new Variant(newName, "", newSummary, platform, newKernel, scope);
+        return new Variant(newName, "", newSummary, platform, newKernel, scope, smallScope);
     }
 
     public Variant withScope(Scope newScope) {
-        return new Variant(name, row, summary, platform, kernel, newScope);
+        return new Variant(name, row, summary, platform, kernel, newScope, smallScope);
     }
 
     @Override

@@ -31,6 +31,13 @@ public final class VerdictMatrix {
         return Double.isFinite(d) ? Math.round(d * 1000) / 1000.0 : -1;
     }
 
+    /** The matrix with each row's shortest counterexample length, keyed "variant/invariant". */
+    public synchronized VerdictMatrix withShortest(Map<String, Integer> shortest) {
+        VerdictMatrix m = new VerdictMatrix();
+        for (VerdictRow r : rows) m.add(r.withShortestSteps(shortest.get(r.variant() + "/" + r.invariant())));
+        return m;
+    }
+
     public synchronized void add(VerdictRow row) {
         rows.add(row);
     }

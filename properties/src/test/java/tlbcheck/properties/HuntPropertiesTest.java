@@ -6,6 +6,7 @@ import io.vavr.collection.Array;
 import java.nio.file.Path;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.DynamicContainer;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import tlbcheck.hunt.Hunt;
@@ -35,8 +36,9 @@ class HuntPropertiesTest {
         return Variants.all();
     }
 
+    /** One container per (variant, invariant): the hunt, then exhaustive search of the small scope. */
     @TestFactory
-    Stream<DynamicTest> hunt() {
+    Stream<DynamicContainer> properties() {
         return variants().toJavaStream()
                 .filter(v -> HuntSettings.selected("tlbcheck.variant", v.name(), v.row()))
                 .flatMap(v -> Invariants.all().toJavaStream()
@@ -45,10 +47,13 @@ class HuntPropertiesTest {
                         .map(i -> property(v, i, Expected.verdict(v.row(), i.number()).get())));
     }
 
-    static DynamicTest property(Variant variant, Invariant invariant, String expected) {
+    static DynamicContainer property(Variant variant, Invariant invariant, String expected) {
         String name = variant.row() + " " + variant.name() + " / " + invariant.number() + " " + invariant.name()
                 + ": expected " + expected;
-        return DynamicTest.dynamicTest(name, () -> check(variant, invariant, expected));
+        return DynamicContainer.dynamicContainer(name, Stream.of(
+                DynamicTest.dynamicTest("hunt", () -> check(variant, invariant, expected)),
+                DynamicTest.dynamicTest("exhaustive " + variant.smallScope(),
+                        () -> ExhaustiveCheck.check(variant, invariant, expected))));
     }
 
     static HuntResult check(Variant variant, Invariant invariant, String expected) {
@@ -88,7 +93,8 @@ class HuntPropertiesTest {
     @AfterAll
     static void writeMatrix() {
         Path out = Path.of(System.getProperty("tlbcheck.output", "target/tlbcheck"));
-        MATRIX.write(out);
+        MATRIX.withShortest(ExhaustiveCheck.SHORTEST).write(out);
+        ExhaustiveCheck.write(out);
         System.out.println("verdict matrix: " + out.resolve("verdicts.md"));
     }
 }

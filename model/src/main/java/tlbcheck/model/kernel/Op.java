@@ -19,6 +19,15 @@ public interface Op {
         return Option.none();
     }
 
+    /**
+     * A silent op runs within the step before it rather than as a step of its own: it only reads
+     * state the procedure already holds the lock for, so no other actor can tell the difference,
+     * and leaving it out of the interleavings keeps exhaustive search small.
+     */
+    default boolean silent() {
+        return false;
+    }
+
     /** Whether the op can run now: {@link #refusal} without the reason. */
     default boolean ready(Model model, State state, int cpu, Running running) {
         return refusal(model, state, cpu, running).isEmpty();

@@ -12,6 +12,12 @@ public record SkipUnless(PteCondition condition, int skip) implements Op {
         return "check " + condition.text();
     }
 
+    /** Checks the PTE under the page-table lock the procedure holds. */
+    @Override
+    public boolean silent() {
+        return true;
+    }
+
     @Override
     public State apply(Model model, State state, int cpu, Running running) {
         boolean holds = condition.test(state.pte(running.page()), running.write());

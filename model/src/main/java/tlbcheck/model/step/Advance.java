@@ -34,6 +34,10 @@ public record Advance(int cpu) implements Step {
         Procedure p = model.kernel().procedure(r.procedure());
         State after = p.op(r.pc()).apply(model, s, cpu, r);
         Running moved = after.running(cpu).get();
+        while (moved.pc() < p.length() && p.op(moved.pc()).silent()) {
+            after = p.op(moved.pc()).apply(model, after, cpu, moved);
+            moved = after.running(cpu).get();
+        }
         if (moved.pc() >= p.length()) {
             return new Transition(s, this, after.withRunning(cpu, Option.none()), Option.some(moved), -1);
         }

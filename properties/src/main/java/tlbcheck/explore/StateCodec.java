@@ -1,0 +1,216 @@
+package tlbcheck.explore;
+
+import com.google.common.base.Preconditions;
+import io.vavr.collection.Array;
+import io.vavr.control.Option;
+import tlbcheck.model.Device;
+import tlbcheck.model.DeviceStatus;
+import tlbcheck.model.Locks;
+import tlbcheck.model.Model;
+import tlbcheck.model.Perm;
+import tlbcheck.model.Pte;
+import tlbcheck.model.Running;
+import tlbcheck.model.Scope;
+import tlbcheck.model.State;
+
+/**
+ * Packs a state into a few longs, and back, for the explorer's queue; and gives the 64-bit
+ * fingerprint of a state's canonical form. CPUs are interchangeable (every step names its CPU and
+ * nothing else tells CPUs apart), so the canonical form sorts them: states that differ only by a
+ * renaming of CPUs share one fingerprint.
+ */
+public final class StateCodec {
+
+    private static final int PTE_BITS = 5;
+    private static final int RUNNING_BITS = 32;
+    private static final int DEVICE_BITS = 9;
+
+    private final Scope scope;
+    private final int words;
+
+    public StateCodec(Model model) {
+        this.scope = model.scope();
+        int bits = scope.pages() * (PTE_BITS * (1 + scope.cpus() + scope.smmus()) + 1)
+                + scope.frames() + 4 + scope.cpus() * RUNNING_BITS + scope.smmus() * DEVICE_BITS;
+        this.words = (bits + 63) / 64;
+        Preconditions.checkArgument(model.kernel().procedures().size() <= 16, "at most 16 procedures can be encoded");
+        for (var p : model.kernel().procedures()) {
+            Preconditions.checkArgument(p.length() < 64, "procedure %s has %s ops; at most 63 can be encoded",
+                    p.name(), p.length());
+        }
+    }
+
+    public int words() {
+        return words;
+    }
+
+    static int pteCode(Pte pte) {
+        if (pte instanceof Pte.Valid v) return 1 + v.frame() * 2 + v.perm().ordinal();
+        if (pte instanceof Pte.Migration m) return 17 + m.frame();
+        return 0;
+    }
+
+    static Pte pte(int code) {
+        if (code == 0) return Pte.INVALID;
+        if (code <= 16) return Pte.valid((code - 1) / 2, Perm.values()[(code - 1) % 2]);
+        return Pte.Migration.of(code - 17);
+    }
+
+    static long runningCode(Option<Running> o) {
+        if (o.isEmpty()) return 0;
+        Running r = o.get();
+        Preconditions.checkState(r.flushes() < 8 && r.secondary() < 8, "counter overflow in %s", r);
+        long c = 1;
+        c = c << 4 | r.procedure();
+        c = c << 6 | r.pc();
+        c = c << 3 | r.page();
+        c = c << 1 | (r.write() ? 1 : 0);
+        c = c << 2 | (r.device() + 1);
+        c = c << 4 | (r.newFrame() + 1);
+        c = c << 4 | (r.oldFrame() + 1);
+        c = c << 1 | (r.wrotePte() ? 1 : 0);
+        c = c << 3 | r.flushes();
+        c = c << 3 | r.secondary();
+        return c;
+    }
+
+    static Option<Running> running(long c) {
+        if (c == 0) return Option.none();
+        int secondary = (int) (c & 7); c >>>= 3;
+        int flushes = (int) (c & 7); c >>>= 3;
+        boolean wrote = (c & 1) != 0; c >>>= 1;
+        int oldFrame = (int) (c & 15) - 1; c >>>= 4;
+        int newFrame = (int) (c & 15) - 1; c >>>= 4;
+        int device = (int) (c & 3) - 1; c >>>= 2;
+        boolean write = (c & 1) != 0; c >>>= 1;
+        int page = (int) (c & 7); c >>>= 3;
+        int pc = (int) (c & 63); c >>>= 6;
+        int procedure = (int) (c & 15);
+        return Option.some(new Running(procedure, pc, page, write, device, newFrame, oldFrame, wrote, flushes, secondary));
+    }
+
+    /** A CPU's part of the state, as two longs to order CPUs by. */
+    private static long tlbKey(State s, int cpu) {
+        long k = 0;
+        for (int p = 0; p < s.pages(); p++) k = k << PTE_BITS | pteCode(s.cpuTlb(cpu, p));
+        return k;
+    }
+
+    /** CPU indices in canonical order. */
+    int[] canonicalCpuOrder(State s) {
+        int n = s.cpus();
+        int[] order = new int[n];
+        long[] tlb = new long[n];
+        long[] run = new long[n];
+        for (int c = 0; c < n; c++) {
+            order[c] = c;
+            tlb[c] = tlbKey(s, c);
+            run[c] = runningCode(s.running(c));
+        }
+        for (int i = 1; i < n; i++) { // insertion sort: n is 2 to 4
+            int c = order[i];
+            int j = i - 1;
+            while (j >= 0 && (tlb[order[j]] > tlb[c] || tlb[order[j]] == tlb[c] && run[order[j]] > run[c])) {
+                order[j + 1] = order[j];
+                j--;
+            }
+            order[j + 1] = c;
+        }
+        return order;
+    }
+
+    private static final class Bits {
+        final long[] w;
+        final int base;
+        int pos;
+
+        Bits(long[] w, int base) {
+            this.w = w;
+            this.base = base;
+        }
+
+        void put(long v, int bits) {
+            long masked = bits == 64 ? v : v & ((1L << bits) - 1);
+            int word = base + (pos >>> 6);
+            int off = pos & 63;
+            w[word] |= masked << off;
+            if (off + bits > 64) w[word + 1] |= masked >>> (64 - off);
+            pos += bits;
+        }
+
+        long get(int bits) {
+            int word = base + (pos >>> 6);
+            int off = pos & 63;
+            long v = w[word] >>> off;
+            if (off + bits > 64) v |= w[word + 1] << (64 - off);
+            pos += bits;
+            return bits == 64 ? v : v & ((1L << bits) - 1);
+        }
+    }
+
+    /** Writes the canonical form of the state into {@code out[offset .. offset+words)}, which must be zero. */
+    public void encodeCanonical(State s, long[] out, int offset) {
+        int[] order = canonicalCpuOrder(s);
+        Bits b = new Bits(out, offset);
+        for (int p = 0; p < s.pages(); p++) {
+            b.put(pteCode(s.pte(p)), PTE_BITS);
+            for (int c : order) b.put(pteCode(s.cpuTlb(c, p)), PTE_BITS);
+            for (int m = 0; m < s.smmus(); m++) b.put(pteCode(s.smmuTlb(m, p)), PTE_BITS);
+            b.put(s.locks().ptlHeld(p) ? 1 : 0, 1);
+        }
+        for (int f = 0; f < s.frames(); f++) b.put(s.frameFree(f) ? 0 : 1, 1);
+        b.put(s.locks().mmapReaders(), 3);
+        b.put(s.locks().mmapWriter() ? 1 : 0, 1);
+        for (int c : order) b.put(runningCode(s.running(c)), RUNNING_BITS);
+        for (int d = 0; d < s.smmus(); d++) {
+            Device dev = s.device(d);
+            b.put(dev.status().ordinal(), 2);
+            b.put(dev.page(), 3);
+            b.put(dev.write() ? 1 : 0, 1);
+            b.put(dev.noProgress(), 3);
+        }
+    }
+
+    public State decode(long[] in, int offset) {
+        Bits b = new Bits(in, offset);
+        int pages = scope.pages();
+        Pte[] ptes = new Pte[pages];
+        Pte[][] cpu = new Pte[scope.cpus()][pages];
+        Pte[][] smmu = new Pte[scope.smmus()][pages];
+        Boolean[] ptl = new Boolean[pages];
+        for (int p = 0; p < pages; p++) {
+            ptes[p] = pte((int) b.get(PTE_BITS));
+            for (int c = 0; c < scope.cpus(); c++) cpu[c][p] = pte((int) b.get(PTE_BITS));
+            for (int m = 0; m < scope.smmus(); m++) smmu[m][p] = pte((int) b.get(PTE_BITS));
+            ptl[p] = b.get(1) == 1;
+        }
+        Boolean[] inUse = new Boolean[scope.frames()];
+        for (int f = 0; f < inUse.length; f++) inUse[f] = b.get(1) == 1;
+        int readers = (int) b.get(3);
+        boolean writer = b.get(1) == 1;
+        java.util.List<Option<Running>> running = new java.util.ArrayList<>();
+        for (int c = 0; c < scope.cpus(); c++) running.add(running(b.get(RUNNING_BITS)));
+        java.util.List<Device> devices = new java.util.ArrayList<>();
+        for (int d = 0; d < scope.smmus(); d++) {
+            DeviceStatus status = DeviceStatus.values()[(int) b.get(2)];
+            int page = (int) b.get(3);
+            boolean write = b.get(1) == 1;
+            int noProgress = (int) b.get(3);
+            devices.add(new Device(status, page, write, noProgress));
+        }
+        return new State(Array.of(ptes), Array.of(cpu).map(Array::of), Array.of(smmu).map(Array::of), Array.of(inUse),
+                new Locks(readers, writer, Array.of(ptl)), Array.ofAll(running), Array.ofAll(devices));
+    }
+
+    /** A 64-bit fingerprint of encoded words (SplitMix64 finalisers chained over the words). */
+    public static long fingerprint(long[] w, int offset, int words) {
+        long h = 0x9E3779B97F4A7C15L * (words + 1);
+        for (int i = 0; i < words; i++) {
+            long z = h ^ w[offset + i];
+            z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+            z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+            h = z ^ (z >>> 31) ^ (h << 1);
+        }
+        return h == 0 ? 1 : h; // 0 marks an empty slot in the visited set
+    }
+}

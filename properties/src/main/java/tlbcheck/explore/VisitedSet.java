@@ -1,0 +1,84 @@
+package tlbcheck.explore;
+
+/**
+ * The explorer's visited set: state fingerprints, each with the fingerprint of the state it was
+ * first reached from (for rebuilding traces). Open addressing over two long arrays, 16 bytes a slot,
+ * grown at 3/4 load. Written by one thread between levels; read by all during a level.
+ */
+final class VisitedSet {
+
+    private static final double MAX_LOAD = 0.75;
+
+    private long[] keys;
+    private long[] parents;
+    private int mask;
+    private long size;
+
+    VisitedSet(int initialCapacity) {
+        int cap = Integer.highestOneBit(Math.max(1024, initialCapacity) - 1) << 1;
+        keys = new long[cap];
+        parents = new long[cap];
+        mask = cap - 1;
+    }
+
+    long size() {
+        return size;
+    }
+
+    long bytes() {
+        return 16L * keys.length;
+    }
+
+    private static int slot(long fp, int mask) {
+        return (int) (fp ^ (fp >>> 32)) & mask;
+    }
+
+    boolean contains(long fp) {
+        for (int i = slot(fp, mask); ; i = (i + 1) & mask) {
+            long k = keys[i];
+            if (k == fp) return true;
+            if (k == 0) return false;
+        }
+    }
+
+    /** The parent recorded for a fingerprint; 0 for the initial state. */
+    long parent(long fp) {
+        for (int i = slot(fp, mask); ; i = (i + 1) & mask) {
+            if (keys[i] == fp) return parents[i];
+            if (keys[i] == 0) throw new IllegalStateException("fingerprint " + fp + " was never visited");
+        }
+    }
+
+    /** Adds a fingerprint; false if it was there already. */
+    boolean add(long fp, long parent) {
+        if (size + 1 > MAX_LOAD * keys.length) grow();
+        for (int i = slot(fp, mask); ; i = (i + 1) & mask) {
+            long k = keys[i];
+            if (k == fp) return false;
+            if (k == 0) {
+                keys[i] = fp;
+                parents[i] = parent;
+                size++;
+                return true;
+            }
+        }
+    }
+
+    private void grow() {
+        long[] oldKeys = keys;
+        long[] oldParents = parents;
+        int cap = keys.length * 2;
+        if (cap <= 0) throw new IllegalStateException("visited set is full at " + size + " states");
+        keys = new long[cap];
+        parents = new long[cap];
+        mask = cap - 1;
+        for (int j = 0; j < oldKeys.length; j++) {
+            long fp = oldKeys[j];
+            if (fp == 0) continue;
+            int i = slot(fp, mask);
+            while (keys[i] != 0) i = (i + 1) & mask;
+            keys[i] = fp;
+            parents[i] = oldParents[j];
+        }
+    }
+}
