@@ -46,7 +46,7 @@ public final class Lanes {
             }
             int at = NUMBER + actors.indexOf(step.actor()) * lane;
             String text = step.describe(model, s);
-            String line = new String(row, 0, at) + text;
+            String line = new String(row, 0, at) + text + " ";
             if (line.length() < row.length) line = line + new String(row, line.length(), row.length - line.length());
             line = line.stripTrailing();
             if (line.length() > WIDTH) line = line.substring(0, WIDTH - 1) + "~";

@@ -1,0 +1,151 @@
+package tlbcheck.cli;
+
+import io.vavr.collection.Array;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import tlbcheck.archive.ArchiveException;
+import tlbcheck.archive.Counterexample;
+import tlbcheck.archive.CounterexampleFile;
+import tlbcheck.explore.ExploreResult;
+import tlbcheck.explore.Explorer;
+import tlbcheck.model.Model;
+import tlbcheck.model.Scope;
+import tlbcheck.model.State;
+import tlbcheck.model.Transition;
+import tlbcheck.model.Variant;
+import tlbcheck.model.Variants;
+import tlbcheck.model.invariant.Invariant;
+import tlbcheck.model.invariant.Invariants;
+import tlbcheck.model.step.Step;
+import tlbcheck.report.Lanes;
+import tlbcheck.report.Mermaid;
+import tlbcheck.report.StateDiff;
+
+/** The command line: one counterexample file at a time, and exhaustive search for a shortest one. */
+@Command(name = "tlbcheck", mixinStandardHelpOptions = true, version = "tlbcheck 0.1",
+        description = "Replay, explain and render counterexample files; find shortest counterexamples.",
+        subcommands = {Main.Replay.class, Main.Explain.class, Main.Render.class, Main.Shortest.class})
+public final class Main implements Callable<Integer> {
+
+    @Override
+    public Integer call() {
+        CommandLine.usage(this, System.out);
+        return 0;
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    public static int run(String... args) {
+        return new CommandLine(new Main())
+                .setExecutionExceptionHandler((e, cmd, parsed) -> {
+                    cmd.getErr().println(e instanceof ArchiveException || e instanceof IllegalArgumentException
+                            ? "error: " + e.getMessage() : "error: " + e);
+                    return 2;
+                })
+                .execute(args);
+    }
+
+    @Command(name = "replay", description = "Replay a file: it must violate its invariant, and hold under each fixed-by.")
+    static final class Replay implements Callable<Integer> {
+        @Parameters(paramLabel = "FILE") Path file;
+
+        @Override
+        public Integer call() {
+            CounterexampleFile.Loaded l = CounterexampleFile.read(file);
+            Array<Transition> ts = CounterexampleFile.reproduce(l);
+            System.out.println(file + ": " + l.model().variant().name() + " violates " + l.invariant().name()
+                    + " at step " + ts.size() + " (as archived)");
+            for (String fix : l.counterexample().fixedBy()) {
+                int skipped = CounterexampleFile.checkFixedBy(l, Variants.byName(fix));
+                System.out.println(file + ": holds under fixed-by " + fix
+                        + (skipped > 0 ? " (" + skipped + " steps did not apply there and were skipped)" : ""));
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "explain", description = "The lanes, then each step with what it changed.")
+    static final class Explain implements Callable<Integer> {
+        @Parameters(paramLabel = "FILE") Path file;
+
+        @Override
+        public Integer call() {
+            CounterexampleFile.Loaded l = CounterexampleFile.read(file);
+            Model model = l.model();
+            Array<Step> steps = Array.ofAll(l.counterexample().steps());
+            System.out.println(l.counterexample().violated());
+            System.out.println();
+            System.out.print(Lanes.render(model, steps));
+            System.out.println();
+            State s = model.initial();
+            int i = 0;
+            for (Transition t : CounterexampleFile.reproduce(l)) {
+                i++;
+                System.out.printf("%3d %s: %s%n", i, t.step().actor(), t.step().describe(model, s));
+                for (String c : StateDiff.changes(model, s, t.after())) System.out.println("      " + c);
+                s = t.after();
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "render", description = "Render a file as a Mermaid sequence diagram (Markdown) or as lanes.")
+    static final class Render implements Callable<Integer> {
+        @Parameters(paramLabel = "FILE") Path file;
+
+        @Option(names = "--format", defaultValue = "mermaid", description = "mermaid or lanes (default: ${DEFAULT-VALUE})")
+        String format;
+
+        @Override
+        public Integer call() {
+            CounterexampleFile.Loaded l = CounterexampleFile.read(file);
+            Array<Transition> ts = CounterexampleFile.reproduce(l);
+            Array<Step> steps = ts.map(Transition::step);
+            switch (format) {
+                case "lanes" -> System.out.print(Lanes.render(l.model(), steps));
+                case "mermaid" -> {
+                    System.out.println("# " + l.counterexample().variant() + ": " + l.invariant().name() + "\n");
+                    System.out.print(Mermaid.render(l.model(), steps,
+                            l.invariant().check(l.model(), ts.last()).get()));
+                }
+                default -> throw new IllegalArgumentException("--format must be mermaid or lanes, not '" + format + "'");
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "shortest", description = "Explore a variant exhaustively and archive a shortest counterexample.")
+    static final class Shortest implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "VARIANT") String variant;
+        @Parameters(index = "1", paramLabel = "INVARIANT") String invariant;
+
+        @Option(names = "--scope", description = "e.g. 2,1,1,2 (default: the variant's small scope)") String scope;
+        @Option(names = "--fixed-by", split = ",", description = "variants that must hold on the same steps") List<String> fixedBy;
+        @Option(names = "--out", defaultValue = "counterexamples", description = "directory (default: ${DEFAULT-VALUE})") Path out;
+
+        @Override
+        public Integer call() {
+            Variant v = Variants.byName(variant);
+            Invariant inv = Invariants.byName(invariant);
+            Model model = new Model(v, scope == null ? v.smallScope() : Scope.parse(scope));
+            ExploreResult r = Explorer.explore(model, inv, Explorer.Config.defaults().withProgress(10), System.out::println);
+            System.out.println(r.verdict());
+            if (!r.violated()) return 1;
+            Counterexample cx = CounterexampleFile.of(model, inv, r.trace().get(), r.violation().get(), "-", "exhaustive",
+                    fixedBy == null ? List.of() : fixedBy);
+            Path written = CounterexampleFile.write(out, cx);
+            CounterexampleFile.Loaded l = CounterexampleFile.read(written);
+            CounterexampleFile.reproduce(l);
+            for (String fix : cx.fixedBy()) CounterexampleFile.checkFixedBy(l, Variants.byName(fix));
+            System.out.println("wrote " + written);
+            return 0;
+        }
+    }
+}
