@@ -44,6 +44,14 @@ final class Expected {
         return io.vavr.Tuple.of(row + "/" + invariant, verdict);
     }
 
+    /** Where the seeds name a fix: the variants an archived counterexample of a row must hold under. */
+    static java.util.List<String> fixedBy(String row, int invariant) {
+        if (invariant == 7) return java.util.List.of("V5");
+        if (row.equals("V1")) return java.util.List.of("V3", "V5");
+        if (row.equals("V4")) return java.util.List.of("V5");
+        return java.util.List.of();
+    }
+
     static Option<String> verdict(String row, int invariant) {
         return VERDICTS.get(row + "/" + invariant);
     }

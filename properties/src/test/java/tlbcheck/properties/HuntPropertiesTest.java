@@ -9,6 +9,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.DynamicContainer;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
+import tlbcheck.archive.Archive;
+import tlbcheck.archive.Counterexample;
+import tlbcheck.archive.CounterexampleFile;
 import tlbcheck.hunt.Hunt;
 import tlbcheck.hunt.HuntConfig;
 import tlbcheck.hunt.HuntResult;
@@ -62,6 +65,11 @@ class HuntPropertiesTest {
         HuntConfig config = HuntSettings.config(variant.name() + "/" + invariant.name());
         HuntResult r = Hunt.run(model, invariant, config, System.out::println);
         VerdictRow row = VerdictMatrix.row(r, expected);
+        if (r.violated()) {
+            row = row.withCounterexample(archive(r, variant, invariant));
+        } else {
+            row = row.withCounterexample(archived(variant, invariant));
+        }
         MATRIX.add(row);
         System.out.println(summary(r));
         if (!r.violated() && r.racyRuns() == 0) {
@@ -78,6 +86,40 @@ class HuntPropertiesTest {
                 + r.steps() + " steps, stopped by " + r.stoppedBy() + ", seed " + config.seed()
                 + ") found nothing: the checker lost its teeth");
         return r;
+    }
+
+    static Path archiveDir() {
+        return Path.of(System.getProperty("tlbcheck.counterexamples", "../counterexamples"));
+    }
+
+    /** The repository-relative path of an archived file of this property, or null. */
+    static String archived(Variant variant, Invariant invariant) {
+        return new Archive(archiveDir()).of(variant.name(), invariant.name()).stream().findFirst()
+                .map(p -> "counterexamples/" + p.getFileName()).orElse(null);
+    }
+
+    /**
+     * A found counterexample goes into the archive under the deep hunt, or under target/ by default,
+     * so nothing lands in the source tree unasked. A duplicate of an archived file is not written again.
+     */
+    static String archive(HuntResult r, Variant variant, Invariant invariant) {
+        Counterexample cx = CounterexampleFile.of(r.model(), invariant, r.shrunk().get().steps(),
+                r.shrunk().get().violation(), Long.toString(r.seed()), "hunt", Expected.fixedBy(variant.row(), invariant.number()));
+        Archive archive = new Archive(archiveDir());
+        java.util.Optional<Path> dup = archive.duplicateOf(cx);
+        if (dup.isPresent()) {
+            return "counterexamples/" + dup.get().getFileName();
+        }
+        if (Boolean.getBoolean("tlbcheck.archive")) {
+            Path file = archive.save(cx);
+            System.out.println("archived new counterexample: " + file);
+            return "counterexamples/" + file.getFileName();
+        }
+        Path out = Path.of(System.getProperty("tlbcheck.output", "target/tlbcheck")).resolve("counterexamples");
+        Path file = new Archive(out).save(cx);
+        System.out.println("new counterexample (not archived; -Pdeep-hunt archives): " + file);
+        String already = archived(variant, invariant);
+        return already != null ? already : "properties/target/tlbcheck/counterexamples/" + file.getFileName();
     }
 
     static String summary(HuntResult r) {
