@@ -16,6 +16,8 @@ import tlbcheck.model.step.SmmuEvict;
 import tlbcheck.model.step.SmmuFill;
 import tlbcheck.model.step.Start;
 import tlbcheck.model.step.Step;
+import tlbcheck.model.step.VcpuEvict;
+import tlbcheck.model.step.VcpuFill;
 
 /**
  * A variant in a scope: the initial state, and every step the machine can take. Random search,
@@ -34,7 +36,7 @@ public final class Model {
     public Model(Variant variant, Scope scope) {
         this.variant = variant;
         this.scope = scope;
-        this.candidates = allSteps(variant.kernel(), scope);
+        this.candidates = allSteps(variant.kernel(), scope, variant.platform().guest());
     }
 
     public Variant variant() { return variant; }
@@ -43,7 +45,7 @@ public final class Model {
     public Kernel kernel() { return variant.kernel(); }
 
     public State initial() {
-        return State.initial(scope);
+        return State.initial(scope, variant.platform());
     }
 
     /** Every step the scope allows, enabled or not, in a fixed order. */
@@ -68,7 +70,7 @@ public final class Model {
         return candidates.filter(step -> step.enabled(this, state));
     }
 
-    private static Array<Step> allSteps(Kernel kernel, Scope scope) {
+    private static Array<Step> allSteps(Kernel kernel, Scope scope, Platform.Guest guest) {
         java.util.List<Step> steps = new java.util.ArrayList<>();
         for (int c = 0; c < scope.cpus(); c++) {
             steps.add(new Advance(c));
@@ -102,6 +104,14 @@ public final class Model {
         }
         for (int m = 0; m < scope.smmus(); m++) {
             steps.add(new DeviceAccess(m));
+        }
+        if (guest != Platform.Guest.NONE) {
+            for (int c = 0; c < scope.cpus(); c++) {
+                for (int page = guest == Platform.Guest.ARM64_STAGE2 ? -1 : 0; page < scope.pages(); page++) {
+                    steps.add(new VcpuFill(c, page));
+                    steps.add(new VcpuEvict(c, page));
+                }
+            }
         }
         return Array.ofAll(steps);
     }

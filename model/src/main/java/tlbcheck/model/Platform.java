@@ -1,17 +1,36 @@
 package tlbcheck.model;
 
 /**
- * The hardware features a variant runs on.
+ * The hardware a variant runs on.
  *
  * @param btm whether the SMMUs snoop broadcast CPU TLB invalidations (broadcast TLB maintenance)
+ * @param bbmLevel the FEAT_BBM level (0, 1 or 2): at level 2 a TLB may hold two entries that
+ *     differ only in block size without a conflict
+ * @param guest which KVM, if any, runs a VM
  */
-public record Platform(boolean btm) {
+public record Platform(boolean btm, int bbmLevel, Guest guest) {
 
-    public static final Platform SMMU_WITHOUT_BTM = new Platform(false);
-    public static final Platform SMMU_WITH_BTM = new Platform(true);
+    /** The VM a platform runs, which decides what KVM state the model has. */
+    public enum Guest { NONE, X86_APIC, ARM64_STAGE2 }
+
+    public static final Platform SMMU_WITHOUT_BTM = new Platform(false, 0, Guest.NONE);
+    public static final Platform SMMU_WITH_BTM = new Platform(true, 0, Guest.NONE);
+    public static final Platform X86_KVM = new Platform(false, 0, Guest.X86_APIC);
+
+    public static Platform arm64Kvm(int bbmLevel) {
+        return new Platform(false, bbmLevel, Guest.ARM64_STAGE2);
+    }
+
+    public boolean bbm2() {
+        return bbmLevel >= 2;
+    }
 
     @Override
     public String toString() {
-        return btm ? "arm64+SMMUv3(BTM)" : "arm64+SMMUv3(no BTM)";
+        switch (guest) {
+            case X86_APIC: return "x86+KVM(APIC-access page)";
+            case ARM64_STAGE2: return "arm64+KVM(stage-2, FEAT_BBM level " + bbmLevel + ")";
+            default: return btm ? "arm64+SMMUv3(BTM)" : "arm64+SMMUv3(no BTM)";
+        }
     }
 }

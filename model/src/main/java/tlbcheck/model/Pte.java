@@ -4,15 +4,33 @@ package tlbcheck.model;
  * A translation: a page-table entry, or a TLB entry that caches one. A TLB never caches an invalid
  * PTE, so a TLB slot holding {@link #INVALID} simply has no entry.
  */
-public sealed interface Pte permits Pte.Invalid, Pte.Valid, Pte.Migration {
+public sealed interface Pte permits Pte.Invalid, Pte.Valid, Pte.Migration, Pte.Locked {
 
     Pte INVALID = new Invalid();
+
+    /** A stage-2 entry a walker has broken and owns until it makes the new one (KVM_INVALID_PTE_LOCKED). */
+    Pte LOCKED = new Locked();
 
     static Pte valid(int frame, Perm perm) {
         return Valid.of(frame, perm);
     }
 
     boolean present();
+
+    /** A small code for the value (0 for pte_none), for snapshots and state encodings. */
+    default int code() {
+        if (this instanceof Valid v) return 1 + v.frame() * 2 + v.perm().ordinal();
+        if (this instanceof Migration m) return 17 + m.frame();
+        if (this instanceof Locked) return 25;
+        return 0;
+    }
+
+    static Pte fromCode(int code) {
+        if (code == 0) return INVALID;
+        if (code <= 16) return valid((code - 1) / 2, Perm.values()[(code - 1) % 2]);
+        if (code == 25) return LOCKED;
+        return Migration.of(code - 17);
+    }
 
     /** pte_none: nothing at all, neither a mapping nor a migration entry. */
     default boolean none() {
@@ -50,6 +68,14 @@ public sealed interface Pte permits Pte.Invalid, Pte.Valid, Pte.Migration {
         @Override public boolean present() { return false; }
         @Override public boolean permits(boolean write) { return false; }
         @Override public String toString() { return "mig(f" + frame + ")"; }
+    }
+
+    /** Not present and not none: other walkers back off (-EAGAIN) until its owner writes it. */
+    record Locked() implements Pte {
+        @Override public boolean present() { return false; }
+        @Override public boolean permits(boolean write) { return false; }
+        @Override public int frame() { return -1; }
+        @Override public String toString() { return "locked"; }
     }
 
     record Valid(int frame, Perm perm) implements Pte {

@@ -7,19 +7,23 @@ package tlbcheck.model;
  * @param procedure index into the variant's kernel
  * @param pc index of the next op
  * @param page the page (the range) the procedure works on
- * @param write for fault paths: whether the faulting access is a write
+ * @param write for fault paths: whether the faulting access is a write; for KVM, whether the
+ *     translated PTE was writable
  * @param device for the device-fault handler: the device to resume; -1 otherwise
- * @param newFrame frame allocated by this procedure, -1 when none
+ * @param newFrame frame allocated (or, for KVM, translated) by this procedure, -1 when none
  * @param oldFrame frame this procedure unmapped and must free, -1 when none
- * @param wrotePte whether this procedure changed the page's PTE (so its maintenance is owed)
+ * @param wrotePte whether this procedure changed its PTE (so its maintenance is owed)
  * @param flushes CPU TLB flushes this procedure issued
  * @param secondary secondary-TLB invalidations (notifier calls) this procedure issued
+ * @param inRange between its mmu_notifier_invalidate_range_start and _end
+ * @param seqMoved for KVM: an invalidation ended since this procedure read the sequence count
+ * @param snapshot for a stage-2 CAS: the entry as read at the start (a {@link Pte} code)
  */
-public record Running(int procedure, int pc, int page, boolean write, int device,
-                      int newFrame, int oldFrame, boolean wrotePte, int flushes, int secondary) {
+public record Running(int procedure, int pc, int page, boolean write, int device, int newFrame, int oldFrame,
+                      boolean wrotePte, int flushes, int secondary, boolean inRange, boolean seqMoved, int snapshot) {
 
     public static Running start(int procedure, int page, boolean write, int device) {
-        return new Running(procedure, 0, page, write, device, -1, -1, false, 0, 0);
+        return new Running(procedure, 0, page, write, device, -1, -1, false, 0, 0, false, false, 0);
     }
 
     public Running next() {
@@ -27,26 +31,52 @@ public record Running(int procedure, int pc, int page, boolean write, int device
     }
 
     public Running jump(int by) {
-        return new Running(procedure, pc + by, page, write, device, newFrame, oldFrame, wrotePte, flushes, secondary);
+        return new Running(procedure, pc + by, page, write, device, newFrame, oldFrame, wrotePte, flushes, secondary,
+                inRange, seqMoved, snapshot);
     }
 
     public Running wrote() {
-        return new Running(procedure, pc, page, write, device, newFrame, oldFrame, true, flushes, secondary);
+        return new Running(procedure, pc, page, write, device, newFrame, oldFrame, true, flushes, secondary,
+                inRange, seqMoved, snapshot);
     }
 
     public Running withNewFrame(int frame) {
-        return new Running(procedure, pc, page, write, device, frame, oldFrame, wrotePte, flushes, secondary);
+        return new Running(procedure, pc, page, write, device, frame, oldFrame, wrotePte, flushes, secondary,
+                inRange, seqMoved, snapshot);
     }
 
     public Running withOldFrame(int frame) {
-        return new Running(procedure, pc, page, write, device, newFrame, frame, wrotePte, flushes, secondary);
+        return new Running(procedure, pc, page, write, device, newFrame, frame, wrotePte, flushes, secondary,
+                inRange, seqMoved, snapshot);
+    }
+
+    public Running withWrite(boolean w) {
+        return new Running(procedure, pc, page, w, device, newFrame, oldFrame, wrotePte, flushes, secondary,
+                inRange, seqMoved, snapshot);
     }
 
     public Running flushed() {
-        return new Running(procedure, pc, page, write, device, newFrame, oldFrame, wrotePte, flushes + 1, secondary);
+        return new Running(procedure, pc, page, write, device, newFrame, oldFrame, wrotePte, flushes + 1, secondary,
+                inRange, seqMoved, snapshot);
     }
 
     public Running invalidatedSecondary() {
-        return new Running(procedure, pc, page, write, device, newFrame, oldFrame, wrotePte, flushes, secondary + 1);
+        return new Running(procedure, pc, page, write, device, newFrame, oldFrame, wrotePte, flushes, secondary + 1,
+                inRange, seqMoved, snapshot);
+    }
+
+    public Running withInRange(boolean in) {
+        return new Running(procedure, pc, page, write, device, newFrame, oldFrame, wrotePte, flushes, secondary,
+                in, seqMoved, snapshot);
+    }
+
+    public Running withSeqMoved() {
+        return new Running(procedure, pc, page, write, device, newFrame, oldFrame, wrotePte, flushes, secondary,
+                inRange, true, snapshot);
+    }
+
+    public Running withSnapshot(int code) {
+        return new Running(procedure, pc, page, write, device, newFrame, oldFrame, wrotePte, flushes, secondary,
+                inRange, seqMoved, code);
     }
 }

@@ -14,19 +14,26 @@ public record State(Array<Pte> ptes,
                     Array<Boolean> frameInUse,
                     Locks locks,
                     Array<Option<Running>> running,
-                    Array<Device> devices) {
+                    Array<Device> devices,
+                    Kvm kvm) {
 
-    /** Page i mapped read-only to frame i; the remaining frames free; every cache empty. */
-    public static State initial(Scope scope) {
-        Array<Pte> ptes = Array.range(0, scope.pages()).map(p -> Pte.valid(p, Perm.RO));
+    /**
+     * Page i mapped read-only to frame i; the remaining frames free; every cache empty. Under an
+     * arm64 VM, guest memory is the stage-2 block's and the process maps none of it.
+     */
+    public static State initial(Scope scope, Platform platform) {
+        boolean arm64 = platform.guest() == Platform.Guest.ARM64_STAGE2;
+        Array<Pte> ptes = Array.range(0, scope.pages()).map(p -> arm64 ? Pte.INVALID : Pte.valid(p, Perm.RO));
         Array<Pte> emptyTlb = Array.fill(scope.pages(), Pte.INVALID);
+        Kvm kvm = platform.guest() == Platform.Guest.X86_APIC ? Kvm.x86(scope) : arm64 ? Kvm.arm64(scope) : Kvm.NONE;
         return new State(ptes,
                 Array.fill(scope.cpus(), emptyTlb),
                 Array.fill(scope.smmus(), emptyTlb),
                 Array.range(0, scope.frames()).map(f -> f < scope.pages()),
                 Locks.free(scope.pages()),
                 Array.fill(scope.cpus(), Option.none()),
-                Array.fill(scope.smmus(), Device.IDLE));
+                Array.fill(scope.smmus(), Device.IDLE),
+                kvm);
     }
 
     public int pages() { return ptes.size(); }
@@ -50,37 +57,41 @@ public record State(Array<Pte> ptes,
                 devs = devs.update(d, new Device(dev.status(), dev.page(), dev.write(), 0));
             }
         }
-        return new State(ptes.update(page, pte), cpuTlbs, smmuTlbs, frameInUse, locks, running, devs);
+        return new State(ptes.update(page, pte), cpuTlbs, smmuTlbs, frameInUse, locks, running, devs, kvm);
     }
 
     public State withCpuTlb(int cpu, int page, Pte entry) {
         return new State(ptes, cpuTlbs.update(cpu, cpuTlbs.get(cpu).update(page, entry)),
-                smmuTlbs, frameInUse, locks, running, devices);
+                smmuTlbs, frameInUse, locks, running, devices, kvm);
     }
 
     public State withSmmuTlb(int smmu, int page, Pte entry) {
         return new State(ptes, cpuTlbs, smmuTlbs.update(smmu, smmuTlbs.get(smmu).update(page, entry)),
-                frameInUse, locks, running, devices);
+                frameInUse, locks, running, devices, kvm);
     }
 
     public State withFrame(int frame, boolean inUse) {
-        return new State(ptes, cpuTlbs, smmuTlbs, frameInUse.update(frame, inUse), locks, running, devices);
+        return new State(ptes, cpuTlbs, smmuTlbs, frameInUse.update(frame, inUse), locks, running, devices, kvm);
     }
 
     public State withLocks(Locks next) {
-        return new State(ptes, cpuTlbs, smmuTlbs, frameInUse, next, running, devices);
+        return new State(ptes, cpuTlbs, smmuTlbs, frameInUse, next, running, devices, kvm);
     }
 
     public State withRunning(int cpu, Option<Running> next) {
-        return new State(ptes, cpuTlbs, smmuTlbs, frameInUse, locks, running.update(cpu, next), devices);
+        return new State(ptes, cpuTlbs, smmuTlbs, frameInUse, locks, running.update(cpu, next), devices, kvm);
     }
 
     public State withRunning(int cpu, Running next) {
         return withRunning(cpu, Option.some(next));
     }
 
+    public State withKvm(Kvm next) {
+        return new State(ptes, cpuTlbs, smmuTlbs, frameInUse, locks, running, devices, next);
+    }
+
     public State withDevice(int dev, Device next) {
-        return new State(ptes, cpuTlbs, smmuTlbs, frameInUse, locks, running, devices.update(dev, next));
+        return new State(ptes, cpuTlbs, smmuTlbs, frameInUse, locks, running, devices.update(dev, next), kvm);
     }
 
     /** The lowest free frame, or -1. Frames are interchangeable, so always taking the lowest loses no behaviour. */

@@ -192,7 +192,8 @@ public final class CounterexampleFile {
     }
 
     private static String stepKinds() {
-        return "CpuFill, CpuEvict, CpuAccess, SmmuFill, SmmuEvict, DeviceIssue, DeviceAccess, Start, HandleDeviceFault, Advance";
+        return "CpuFill, CpuEvict, CpuAccess, SmmuFill, SmmuEvict, DeviceIssue, DeviceAccess, Start, HandleDeviceFault, Advance,"
+                + " VcpuFill, VcpuEvict";
     }
 
     private static String pathOf(com.fasterxml.jackson.databind.JsonMappingException e) {

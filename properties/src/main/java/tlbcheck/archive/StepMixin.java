@@ -25,6 +25,8 @@ import tlbcheck.model.step.Start;
         @JsonSubTypes.Type(value = DeviceAccess.class, name = "DeviceAccess"),
         @JsonSubTypes.Type(value = Start.class, name = "Start"),
         @JsonSubTypes.Type(value = HandleDeviceFault.class, name = "HandleDeviceFault"),
-        @JsonSubTypes.Type(value = Advance.class, name = "Advance")})
+        @JsonSubTypes.Type(value = Advance.class, name = "Advance"),
+        @JsonSubTypes.Type(value = tlbcheck.model.step.VcpuFill.class, name = "VcpuFill"),
+        @JsonSubTypes.Type(value = tlbcheck.model.step.VcpuEvict.class, name = "VcpuEvict")})
 abstract class StepMixin {
 }

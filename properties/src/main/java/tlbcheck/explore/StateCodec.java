@@ -7,7 +7,6 @@ import tlbcheck.model.Device;
 import tlbcheck.model.DeviceStatus;
 import tlbcheck.model.Locks;
 import tlbcheck.model.Model;
-import tlbcheck.model.Perm;
 import tlbcheck.model.Pte;
 import tlbcheck.model.Running;
 import tlbcheck.model.Scope;
@@ -22,16 +21,20 @@ import tlbcheck.model.State;
 public final class StateCodec {
 
     private static final int PTE_BITS = 5;
-    private static final int RUNNING_BITS = 32;
+    private static final int RUNNING_BITS = 64;
     private static final int DEVICE_BITS = 9;
 
     private final Scope scope;
     private final int words;
+    private final boolean kvm;
 
     public StateCodec(Model model) {
         this.scope = model.scope();
+        int kvmBits = model.platform().guest() == tlbcheck.model.Platform.Guest.NONE ? 0
+                : 2 + 1 + PTE_BITS * (scope.pages() + 1) + scope.cpus() * PTE_BITS * (scope.pages() + 1) + 4 + 2;
         int bits = scope.pages() * (PTE_BITS * (1 + scope.cpus() + scope.smmus()) + 1)
-                + scope.frames() + 4 + scope.cpus() * RUNNING_BITS + scope.smmus() * DEVICE_BITS;
+                + scope.frames() + 4 + scope.cpus() * RUNNING_BITS + scope.smmus() * DEVICE_BITS + kvmBits;
+        this.kvm = kvmBits > 0;
         this.words = (bits + 63) / 64;
         Preconditions.checkArgument(model.kernel().procedures().size() <= 16, "at most 16 procedures can be encoded");
         for (var p : model.kernel().procedures()) {
@@ -45,15 +48,11 @@ public final class StateCodec {
     }
 
     static int pteCode(Pte pte) {
-        if (pte instanceof Pte.Valid v) return 1 + v.frame() * 2 + v.perm().ordinal();
-        if (pte instanceof Pte.Migration m) return 17 + m.frame();
-        return 0;
+        return pte.code();
     }
 
     static Pte pte(int code) {
-        if (code == 0) return Pte.INVALID;
-        if (code <= 16) return Pte.valid((code - 1) / 2, Perm.values()[(code - 1) % 2]);
-        return Pte.Migration.of(code - 17);
+        return Pte.fromCode(code);
     }
 
     static long runningCode(Option<Running> o) {
@@ -71,11 +70,17 @@ public final class StateCodec {
         c = c << 1 | (r.wrotePte() ? 1 : 0);
         c = c << 3 | r.flushes();
         c = c << 3 | r.secondary();
+        c = c << 1 | (r.inRange() ? 1 : 0);
+        c = c << 1 | (r.seqMoved() ? 1 : 0);
+        c = c << 30 | r.snapshot();
         return c;
     }
 
     static Option<Running> running(long c) {
         if (c == 0) return Option.none();
+        int snapshot = (int) (c & ((1L << 30) - 1)); c >>>= 30;
+        boolean seqMoved = (c & 1) != 0; c >>>= 1;
+        boolean inRange = (c & 1) != 0; c >>>= 1;
         int secondary = (int) (c & 7); c >>>= 3;
         int flushes = (int) (c & 7); c >>>= 3;
         boolean wrote = (c & 1) != 0; c >>>= 1;
@@ -86,13 +91,18 @@ public final class StateCodec {
         int page = (int) (c & 7); c >>>= 3;
         int pc = (int) (c & 63); c >>>= 6;
         int procedure = (int) (c & 15);
-        return Option.some(new Running(procedure, pc, page, write, device, newFrame, oldFrame, wrote, flushes, secondary));
+        return Option.some(new Running(procedure, pc, page, write, device, newFrame, oldFrame, wrote, flushes, secondary,
+                inRange, seqMoved, snapshot));
     }
 
     /** A CPU's part of the state, as two longs to order CPUs by. */
     private static long tlbKey(State s, int cpu) {
         long k = 0;
         for (int p = 0; p < s.pages(); p++) k = k << PTE_BITS | pteCode(s.cpuTlb(cpu, p));
+        if (s.kvm().present()) {
+            for (int p = 0; p < s.pages(); p++) k = k << PTE_BITS | pteCode(s.kvm().vcpuTlb(cpu, p));
+            k = k << PTE_BITS | pteCode(s.kvm().vcpuBlocks().get(cpu));
+        }
         return k;
     }
 
@@ -169,6 +179,20 @@ public final class StateCodec {
             b.put(dev.write() ? 1 : 0, 1);
             b.put(dev.noProgress(), 3);
         }
+        if (kvm) {
+            var k = s.kvm();
+            b.put(k.invalidating(), 2);
+            b.put(k.mmuLock() ? 1 : 0, 1);
+            for (int p = 0; p < s.pages(); p++) b.put(pteCode(k.s2().get(p)), PTE_BITS);
+            b.put(pteCode(k.s2Block()), PTE_BITS);
+            for (int c : order) {
+                for (int p = 0; p < s.pages(); p++) b.put(pteCode(k.vcpuTlb(c, p)), PTE_BITS);
+                b.put(pteCode(k.vcpuBlocks().get(c)), PTE_BITS);
+            }
+            b.put(k.apicFrame() + 1, 4);
+            b.put(k.apicReload() ? 1 : 0, 1);
+            b.put(k.apicReloading() ? 1 : 0, 1);
+        }
     }
 
     public State decode(long[] in, int offset) {
@@ -198,8 +222,29 @@ public final class StateCodec {
             int noProgress = (int) b.get(3);
             devices.add(new Device(status, page, write, noProgress));
         }
+        tlbcheck.model.Kvm kvmState = tlbcheck.model.Kvm.NONE;
+        if (kvm) {
+            int invalidating = (int) b.get(2);
+            boolean mmuLock = b.get(1) == 1;
+            Pte[] s2 = new Pte[pages];
+            for (int p = 0; p < pages; p++) s2[p] = pte((int) b.get(PTE_BITS));
+            Pte block = pte((int) b.get(PTE_BITS));
+            java.util.List<Array<Pte>> vtlb = new java.util.ArrayList<>();
+            Pte[] vblock = new Pte[scope.cpus()];
+            for (int c = 0; c < scope.cpus(); c++) {
+                Pte[] row = new Pte[pages];
+                for (int p = 0; p < pages; p++) row[p] = pte((int) b.get(PTE_BITS));
+                vtlb.add(Array.of(row));
+                vblock[c] = pte((int) b.get(PTE_BITS));
+            }
+            int apic = (int) b.get(4) - 1;
+            boolean reload = b.get(1) == 1;
+            boolean reloading = b.get(1) == 1;
+            kvmState = new tlbcheck.model.Kvm(invalidating, mmuLock, Array.of(s2), block, Array.ofAll(vtlb),
+                    Array.of(vblock), apic, reload, reloading);
+        }
         return new State(Array.of(ptes), Array.of(cpu).map(Array::of), Array.of(smmu).map(Array::of), Array.of(inUse),
-                new Locks(readers, writer, Array.of(ptl)), Array.ofAll(running), Array.ofAll(devices));
+                new Locks(readers, writer, Array.of(ptl)), Array.ofAll(running), Array.ofAll(devices), kvmState);
     }
 
     /** A 64-bit fingerprint of encoded words (SplitMix64 finalisers chained over the words). */

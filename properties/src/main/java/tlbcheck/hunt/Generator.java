@@ -18,9 +18,10 @@ import tlbcheck.model.step.Step;
 public final class Generator {
 
     /** Base weight of each kind of step; kinds not listed weigh 1. */
-    private static final Map<String, Integer> WEIGHTS = Map.of(
-            "Advance", 12, "Start", 3, "HandleDeviceFault", 6, "DeviceAccess", 6, "DeviceIssue", 2,
-            "CpuFill", 2, "SmmuFill", 3, "CpuEvict", 1, "SmmuEvict", 1, "CpuAccess", 1);
+    private static final Map<String, Integer> WEIGHTS = Map.ofEntries(
+            Map.entry("Advance", 12), Map.entry("Start", 3), Map.entry("HandleDeviceFault", 6),
+            Map.entry("DeviceAccess", 6), Map.entry("DeviceIssue", 2), Map.entry("CpuFill", 2), Map.entry("SmmuFill", 3),
+            Map.entry("CpuEvict", 1), Map.entry("SmmuEvict", 1), Map.entry("CpuAccess", 1), Map.entry("VcpuFill", 3));
 
     private static final int ATTEMPTS = 24;
 

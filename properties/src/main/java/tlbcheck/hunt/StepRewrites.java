@@ -13,6 +13,8 @@ import tlbcheck.model.step.SmmuEvict;
 import tlbcheck.model.step.SmmuFill;
 import tlbcheck.model.step.Start;
 import tlbcheck.model.step.Step;
+import tlbcheck.model.step.VcpuEvict;
+import tlbcheck.model.step.VcpuFill;
 
 /** Renaming actors in a step and proposing simpler steps, for the shrinker. */
 final class StepRewrites {
@@ -31,6 +33,8 @@ final class StepRewrites {
         if (s instanceof Start x) return new Start(cpu.applyAsInt(x.cpu()), x.procedure(), page.applyAsInt(x.page()), x.write());
         if (s instanceof HandleDeviceFault x) return new HandleDeviceFault(cpu.applyAsInt(x.cpu()), dev.applyAsInt(x.device()));
         if (s instanceof Advance x) return new Advance(cpu.applyAsInt(x.cpu()));
+        if (s instanceof VcpuFill x) return new VcpuFill(cpu.applyAsInt(x.cpu()), x.page() < 0 ? -1 : page.applyAsInt(x.page()));
+        if (s instanceof VcpuEvict x) return new VcpuEvict(cpu.applyAsInt(x.cpu()), x.page() < 0 ? -1 : page.applyAsInt(x.page()));
         throw new IllegalArgumentException("no rewrite for " + s);
     }
 

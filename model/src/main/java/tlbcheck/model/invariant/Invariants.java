@@ -9,7 +9,8 @@ public final class Invariants {
 
     public static Array<Invariant> all() {
         return Array.of(NoStaleSecondaryTlb.INSTANCE, NoStaleAccessAfterRestriction.INSTANCE, NoUseAfterFree.INSTANCE,
-                DeviceForwardProgress.INSTANCE, SecondaryMirrorsCpuFlush.INSTANCE);
+                DeviceForwardProgress.INSTANCE, BreakBeforeMake.INSTANCE, KvmMapsNothingStale.INSTANCE,
+                SecondaryMirrorsCpuFlush.INSTANCE);
     }
 
     public static Invariant byName(String name) {

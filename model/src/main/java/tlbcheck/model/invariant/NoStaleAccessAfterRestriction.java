@@ -36,6 +36,15 @@ public final class NoStaleAccessAfterRestriction implements Invariant {
     @Override
     public boolean racy(Model model, Transition t) {
         State s = t.after();
+        var k = s.kvm();
+        if (k.present() && s.running().exists(r -> r.isDefined() && r.get().wrotePte())) {
+            for (int g = 0; g < s.pages(); g++) {
+                for (int c = 0; c < s.cpus(); c++) {
+                    if (excess(k.vcpuTlb(c, g), k.mapping(g)).isDefined()
+                            || excess(k.blockMapping(c, g), k.mapping(g)).isDefined()) return true;
+                }
+            }
+        }
         for (int page = 0; page < s.pages(); page++) {
             if (!s.maintenancePending(page)) continue;
             for (int c = 0; c < s.cpus(); c++) {
@@ -50,7 +59,7 @@ public final class NoStaleAccessAfterRestriction implements Invariant {
 
     @Override
     public String racyState() {
-        return "a TLB grants more than its PTE while the restricting procedure is in flight";
+        return "a TLB (or vCPU TLB) grants more than its PTE (stage-2 entry) while the restricting procedure is in flight";
     }
 
     @Override
@@ -65,6 +74,23 @@ public final class NoStaleAccessAfterRestriction implements Invariant {
             for (int m = 0; m < s.smmus(); m++) {
                 Option<Violation> v = judge(model, t, "SMMU" + m, page, s.smmuTlb(m, page), pte);
                 if (v.isDefined()) return v;
+            }
+        }
+        var k = s.kvm();
+        if (k.present() && !s.running().exists(r -> r.isDefined() && r.get().wrotePte())) {
+            for (int g = 0; g < s.pages(); g++) {
+                Pte mapping = k.mapping(g);
+                for (int c = 0; c < s.cpus(); c++) {
+                    Pte[] cached = {k.vcpuTlb(c, g), k.blockMapping(c, g)};
+                    for (Pte e : cached) {
+                        Option<String> grant = excess(e, mapping);
+                        if (grant.isDefined()) {
+                            return Option.some(violation("vCPU" + c + " still grants " + grant.get() + " (guest page "
+                                    + g + ", " + e + ") after " + Blame.finished(model, t) + "; stage 2 maps " + mapping,
+                                    "guest page " + g + ": stage 2 " + mapping + ", vCPU" + c + " TLB " + e));
+                        }
+                    }
+                }
             }
         }
         return Option.none();

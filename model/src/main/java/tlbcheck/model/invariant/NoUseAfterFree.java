@@ -2,6 +2,7 @@ package tlbcheck.model.invariant;
 
 import io.vavr.control.Option;
 import tlbcheck.model.Model;
+import tlbcheck.model.Pte;
 import tlbcheck.model.State;
 import tlbcheck.model.Transition;
 
@@ -47,6 +48,26 @@ public final class NoUseAfterFree implements Invariant {
                 if (s.smmuTlb(m, page).present() && s.frameFree(s.smmuTlb(m, page).frame())) {
                     return Option.some(survivor(s, "SMMU" + m + "'s TLB entry for page " + page, s.smmuTlb(m, page).frame()));
                 }
+            }
+        }
+        var k = s.kvm();
+        if (k.present()) {
+            for (int g = 0; g < s.pages(); g++) {
+                if (k.mapping(g).present() && s.frameFree(k.mapping(g).frame())) {
+                    return Option.some(survivor(s, "stage 2's entry for guest page " + g, k.mapping(g).frame()));
+                }
+                for (int c = 0; c < s.cpus(); c++) {
+                    Pte[] cached = {k.vcpuTlb(c, g), k.blockMapping(c, g)};
+                    for (Pte e : cached) {
+                        if (e.present() && s.frameFree(e.frame())) {
+                            return Option.some(survivor(s, "vCPU" + c + "'s TLB entry for guest page " + g, e.frame()));
+                        }
+                    }
+                }
+            }
+            // A pending reload has kicked the vCPU out of guest mode; it reloads before it uses the page again.
+            if (ApicPage.live(s) && s.frameFree(k.apicFrame())) {
+                return Option.some(survivor(s, "the VMCS APIC-access address", k.apicFrame()));
             }
         }
         return Option.none();

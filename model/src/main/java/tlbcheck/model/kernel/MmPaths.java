@@ -16,11 +16,14 @@ import tlbcheck.model.Perm;
  * @param flushTlbRange the flush after a write-protect ({@code change_protection})
  * @param tlbFlushMmu the {@code mmu_gather} flush after zapping PTEs
  * @param ptepClearFlush clear-and-flush used by migration and COW break
+ * @param rangeStart {@code mmu_notifier_invalidate_range_start}, with whatever subscribers do there
  * @param rangeEnd {@code mmu_notifier_invalidate_range_end}, with whatever it calls
  * @param iopfResume what the SMMU driver does when it has resolved a device fault
  */
 public record MmPaths(String name, Seq ptepSetAccessFlags, Seq flushTlbRange, Seq tlbFlushMmu,
-                      Seq ptepClearFlush, Seq rangeEnd, Seq iopfResume) {
+                      Seq ptepClearFlush, Seq rangeStart, Seq rangeEnd, Seq iopfResume) {
+
+    static final Seq RANGE_START = Seq.of("invalidate_range_start", RangeStart.INSTANCE);
 
     /**
      * Linux 6.4: invalidate_range runs from the *_clear_flush_notify helpers, after the mmu_gather
@@ -34,6 +37,7 @@ public record MmPaths(String name, Seq ptepSetAccessFlags, Seq flushTlbRange, Se
                     NotifySecondary.withFlush("tlb_flush_mmu_tlbonly->invalidate_range")),
             Seq.of("ptep_clear_flush_notify (try_to_migrate_one)", ClearPte.MIGRATION, FlushTlbPage.broadcast("ptep_clear_flush"),
                     NotifySecondary.withFlush("ptep_clear_flush_notify->invalidate_range")),
+            RANGE_START,
             Seq.of("invalidate_range_end", NotifySecondary.always("range_end->invalidate_range"), RangeEnd.INSTANCE),
             Seq.of("iopf resume", ResumeDevice.INSTANCE));
 
@@ -50,38 +54,47 @@ public record MmPaths(String name, Seq ptepSetAccessFlags, Seq flushTlbRange, Se
                     NotifySecondary.withFlush("__flush_tlb_range->arch_invalidate_secondary_tlbs")),
             Seq.of("ptep_clear_flush", ClearPte.MIGRATION, FlushTlbPage.broadcast("flush_tlb_page"),
                     NotifySecondary.withFlush("flush_tlb_page->arch_invalidate_secondary_tlbs")),
+            RANGE_START,
             Seq.of("invalidate_range_end", RangeEnd.INSTANCE),
             Seq.of("iopf resume", ResumeDevice.INSTANCE));
 
+    public MmPaths named(String newName) {
+        return new MmPaths(newName, ptepSetAccessFlags, flushTlbRange, tlbFlushMmu, ptepClearFlush, rangeStart, rangeEnd, iopfResume);
+    }
+
     public MmPaths withPtepSetAccessFlags(Seq ops) {
-        return new MmPaths(name, ops, flushTlbRange, tlbFlushMmu, ptepClearFlush, rangeEnd, iopfResume);
+        return new MmPaths(name, ops, flushTlbRange, tlbFlushMmu, ptepClearFlush, rangeStart, rangeEnd, iopfResume);
     }
 
     public MmPaths withFlushTlbRange(Seq ops) {
-        return new MmPaths(name, ptepSetAccessFlags, ops, tlbFlushMmu, ptepClearFlush, rangeEnd, iopfResume);
+        return new MmPaths(name, ptepSetAccessFlags, ops, tlbFlushMmu, ptepClearFlush, rangeStart, rangeEnd, iopfResume);
     }
 
     public MmPaths withTlbFlushMmu(Seq ops) {
-        return new MmPaths(name, ptepSetAccessFlags, flushTlbRange, ops, ptepClearFlush, rangeEnd, iopfResume);
+        return new MmPaths(name, ptepSetAccessFlags, flushTlbRange, ops, ptepClearFlush, rangeStart, rangeEnd, iopfResume);
     }
 
     public MmPaths withPtepClearFlush(Seq ops) {
-        return new MmPaths(name, ptepSetAccessFlags, flushTlbRange, tlbFlushMmu, ops, rangeEnd, iopfResume);
+        return new MmPaths(name, ptepSetAccessFlags, flushTlbRange, tlbFlushMmu, ops, rangeStart, rangeEnd, iopfResume);
+    }
+
+    public MmPaths withRangeStart(Seq ops) {
+        return new MmPaths(name, ptepSetAccessFlags, flushTlbRange, tlbFlushMmu, ptepClearFlush, ops, rangeEnd, iopfResume);
     }
 
     public MmPaths withRangeEnd(Seq ops) {
-        return new MmPaths(name, ptepSetAccessFlags, flushTlbRange, tlbFlushMmu, ptepClearFlush, ops, iopfResume);
+        return new MmPaths(name, ptepSetAccessFlags, flushTlbRange, tlbFlushMmu, ptepClearFlush, rangeStart, ops, iopfResume);
     }
 
     public MmPaths withIopfResume(Seq ops) {
-        return new MmPaths(name, ptepSetAccessFlags, flushTlbRange, tlbFlushMmu, ptepClearFlush, rangeEnd, ops);
-    }
-
-    public MmPaths named(String newName) {
-        return new MmPaths(newName, ptepSetAccessFlags, flushTlbRange, tlbFlushMmu, ptepClearFlush, rangeEnd, iopfResume);
+        return new MmPaths(name, ptepSetAccessFlags, flushTlbRange, tlbFlushMmu, ptepClearFlush, rangeStart, rangeEnd, ops);
     }
 
     /** The procedures of DOMAIN.md section 3, with the secondary invalidation where these paths put it. */
+    public Procedure procedure(String procedure) {
+        return kernel().find(procedure).getOrElseThrow(() -> new IllegalArgumentException("no procedure " + procedure));
+    }
+
     public Kernel kernel() {
         return Kernel.of(name,
                 // do_page_fault -> wp_page_reuse: a CPU write to a read-only PTE of a writable VMA.
@@ -91,17 +104,17 @@ public record MmPaths(String name, Seq ptepSetAccessFlags, Seq flushTlbRange, Se
                         PtlUnlock.INSTANCE, MmapUnlock.READ),
                 // mprotect / fork / KSM write-protect.
                 Procedure.of("write_protect", Trigger.ANY,
-                        MmapLock.WRITE, RangeStart.INSTANCE, PtlLock.INSTANCE,
+                        MmapLock.WRITE, rangeStart, PtlLock.INSTANCE,
                         WriteProtectPte.INSTANCE, flushTlbRange, PtlUnlock.INSTANCE,
                         rangeEnd, MmapUnlock.WRITE),
                 // munmap / zap: the flush comes from mmu_gather, the frame is freed after it.
                 Procedure.of("unmap", Trigger.ANY,
-                        MmapLock.WRITE, RangeStart.INSTANCE, PtlLock.INSTANCE,
+                        MmapLock.WRITE, rangeStart, PtlLock.INSTANCE,
                         ClearPte.UNMAP, PtlUnlock.INSTANCE, tlbFlushMmu,
                         rangeEnd, FreeOldFrame.INSTANCE, MmapUnlock.WRITE),
                 // migration / COW break / KSM merge: rmap walk, no mmap lock.
                 Procedure.of("migrate", Trigger.PTE_VALID,
-                        RangeStart.INSTANCE, PtlLock.INSTANCE,
+                        rangeStart, PtlLock.INSTANCE,
                         When.of(VALID, ptepClearFlush),
                         PtlUnlock.INSTANCE, CopyToNewFrame.INSTANCE,
                         PtlLock.INSTANCE, new SetPteNewFrame(Perm.RO), PtlUnlock.INSTANCE,

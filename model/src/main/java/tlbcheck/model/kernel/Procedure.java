@@ -29,6 +29,10 @@ public record Procedure(String name, Trigger trigger, Array<Op> ops) {
             } else if (op instanceof When when) {
                 Array<Op> body = flatten(when.body());
                 out = out.append(new SkipUnless(when.condition(), body.size())).appendAll(body);
+            } else if (op instanceof IfBbm2 branch) {
+                Array<Op> yes = flatten(branch.bbm2());
+                Array<Op> no = flatten(branch.otherwise());
+                out = out.append(new SkipUnlessBbm2(yes.size() + 1)).appendAll(yes).append(new Goto(no.size())).appendAll(no);
             } else {
                 out = out.append(op);
             }

@@ -19,6 +19,6 @@ public record RangeEnd() implements Op {
 
     @Override
     public State apply(Model model, State state, int cpu, Running running) {
-        return state.withRunning(cpu, running.next());
+        return state.withRunning(cpu, running.withInRange(false).next());
     }
 }

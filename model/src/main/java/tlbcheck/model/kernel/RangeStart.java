@@ -4,7 +4,10 @@ import tlbcheck.model.Model;
 import tlbcheck.model.Running;
 import tlbcheck.model.State;
 
-/** {@code mmu_notifier_invalidate_range_start}: the SVA driver does nothing here; it marks where KVM would act. */
+/**
+ * {@code mmu_notifier_invalidate_range_start}: opens the procedure's notifier range. The SVA driver
+ * does nothing here; subscribers that act (KVM) follow it as ops of their own in the variant's paths.
+ */
 public record RangeStart() implements Op {
 
     public static final RangeStart INSTANCE = new RangeStart();
@@ -16,6 +19,6 @@ public record RangeStart() implements Op {
 
     @Override
     public State apply(Model model, State state, int cpu, Running running) {
-        return state.withRunning(cpu, running.next());
+        return state.withRunning(cpu, running.withInRange(true).next());
     }
 }

@@ -23,8 +23,9 @@ public record Start(int cpu, String procedure, int page, boolean write) implemen
         if (s.running(cpu).isDefined()) return Option.some("CPU" + cpu + " is busy in another procedure");
         Trigger trigger = p.get().trigger();
         if (trigger == Trigger.DEVICE_FAULT) return Option.some(procedure + " is entered by HandleDeviceFault");
-        if (!trigger.allows(s.pte(page))) {
-            return Option.some(procedure + " is entered on " + trigger + " and page " + page + " is " + s.pte(page));
+        if (!trigger.allows(s, page)) {
+            return Option.some(procedure + " is entered on " + trigger + " and page " + page + " is " + s.pte(page)
+                    + (s.kvm().present() ? " (stage 2: " + s.kvm().mapping(page) + ")" : ""));
         }
         return Option.none();
     }
@@ -35,13 +36,18 @@ public record Start(int cpu, String procedure, int page, boolean write) implemen
         int index = model.kernel().indexOf(procedure);
         if (index < 0) return false;
         Trigger trigger = model.kernel().procedure(index).trigger();
-        return trigger != Trigger.DEVICE_FAULT && trigger.allows(s.pte(page));
+        return trigger != Trigger.DEVICE_FAULT && trigger.allows(s, page);
     }
 
     @Override
     public Transition fire(Model model, State s) {
-        Running r = Running.start(model.kernel().indexOf(procedure), page, write, -1);
-        return Transition.of(s, this, s.withRunning(cpu, r));
+        Procedure p = model.kernel().procedure(model.kernel().indexOf(procedure));
+        State after = s.withRunning(cpu, Running.start(model.kernel().indexOf(procedure), page, write, -1));
+        // Leading silent ops belong to the entry itself (kvm_check_request consumes the request on entry).
+        while (after.running(cpu).get().pc() < p.length() && p.op(after.running(cpu).get().pc()).silent()) {
+            after = p.op(after.running(cpu).get().pc()).apply(model, after, cpu, after.running(cpu).get());
+        }
+        return Transition.of(s, this, after);
     }
 
     @Override public String actor() { return "CPU" + cpu; }

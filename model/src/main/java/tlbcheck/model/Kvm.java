@@ -1,0 +1,99 @@
+package tlbcheck.model;
+
+import io.vavr.collection.Array;
+
+/**
+ * KVM's side of one VM: the stage-2 table (per guest page, and one block entry covering all guest
+ * pages, arm64 only), the vCPU TLBs above it (vCPU i runs on CPU i; entries are tagged by the VM's
+ * VMID, and with one VM the tag is implicit), KVM's invalidation in-progress count and mmu_lock,
+ * and the x86 APIC-access page: a frame address cached in the VMCS, reloaded on request by the
+ * vCPU that owns the VMCS (so one reload at a time).
+ * Guest page g is backed by process page g.
+ */
+public record Kvm(int invalidating, boolean mmuLock, Array<Pte> s2, Pte s2Block, Array<Array<Pte>> vcpuTlbs,
+                  Array<Pte> vcpuBlocks, int apicFrame, boolean apicReload, boolean apicReloading) {
+
+    public static final Kvm NONE = new Kvm(0, false, Array.empty(), Pte.INVALID, Array.empty(), Array.empty(), -1, false, false);
+
+    /** The guest page whose frame the x86 VMCS caches as the APIC-access page. */
+    public static final int APIC_PAGE = 0;
+
+    /** x86: stage 2 empty (filled by fault-ins); the APIC-access page loaded with page 0's frame, 0. */
+    public static Kvm x86(Scope scope) {
+        return new Kvm(0, false, Array.fill(scope.pages(), Pte.INVALID), Pte.INVALID,
+                Array.fill(scope.cpus(), Array.fill(scope.pages(), Pte.INVALID)), Array.fill(scope.cpus(), Pte.INVALID),
+                APIC_PAGE, false, false);
+    }
+
+    /** arm64: guest memory mapped by one RW block entry, guest page g to frame g. */
+    public static Kvm arm64(Scope scope) {
+        return new Kvm(0, false, Array.fill(scope.pages(), Pte.INVALID), Pte.valid(0, Perm.RW),
+                Array.fill(scope.cpus(), Array.fill(scope.pages(), Pte.INVALID)), Array.fill(scope.cpus(), Pte.INVALID),
+                -1, false, false);
+    }
+
+    public boolean present() {
+        return !s2.isEmpty();
+    }
+
+    public Pte vcpuTlb(int cpu, int page) {
+        return vcpuTlbs.get(cpu).get(page);
+    }
+
+    /** What the stage-2 table maps guest page g to: its page entry, or the block entry's page. */
+    public Pte mapping(int page) {
+        if (s2Block instanceof Pte.Valid b) return Pte.valid(b.frame() + page, b.perm());
+        return s2.get(page);
+    }
+
+    /** What a vCPU's cached block entry maps guest page g to. */
+    public Pte blockMapping(int cpu, int page) {
+        Pte b = vcpuBlocks.get(cpu);
+        return b instanceof Pte.Valid v ? Pte.valid(v.frame() + page, v.perm()) : Pte.INVALID;
+    }
+
+    public Kvm withInvalidating(int n) {
+        return new Kvm(n, mmuLock, s2, s2Block, vcpuTlbs, vcpuBlocks, apicFrame, apicReload, apicReloading);
+    }
+
+    public Kvm withMmuLock(boolean held) {
+        return new Kvm(invalidating, held, s2, s2Block, vcpuTlbs, vcpuBlocks, apicFrame, apicReload, apicReloading);
+    }
+
+    public Kvm withS2(int page, Pte entry) {
+        return new Kvm(invalidating, mmuLock, s2.update(page, entry), s2Block, vcpuTlbs, vcpuBlocks, apicFrame, apicReload, apicReloading);
+    }
+
+    public Kvm withS2Block(Pte entry) {
+        return new Kvm(invalidating, mmuLock, s2, entry, vcpuTlbs, vcpuBlocks, apicFrame, apicReload, apicReloading);
+    }
+
+    public Kvm withVcpuTlb(int cpu, int page, Pte entry) {
+        return new Kvm(invalidating, mmuLock, s2, s2Block, vcpuTlbs.update(cpu, vcpuTlbs.get(cpu).update(page, entry)),
+                vcpuBlocks, apicFrame, apicReload, apicReloading);
+    }
+
+    public Kvm withVcpuBlock(int cpu, Pte entry) {
+        return new Kvm(invalidating, mmuLock, s2, s2Block, vcpuTlbs, vcpuBlocks.update(cpu, entry), apicFrame, apicReload, apicReloading);
+    }
+
+    public Kvm withApic(int frame, boolean reload) {
+        return new Kvm(invalidating, mmuLock, s2, s2Block, vcpuTlbs, vcpuBlocks, frame, reload, apicReloading);
+    }
+
+    /** The vCPU took the reload request (true) or finished or abandoned the reload (false). */
+    public Kvm withApicReloading(boolean running) {
+        return new Kvm(invalidating, mmuLock, s2, s2Block, vcpuTlbs, vcpuBlocks, apicFrame, apicReload, running);
+    }
+
+    /** Stage-2 TLB invalidation by IPA: drops page entries for g and block entries (they cover g). */
+    public Kvm tlbiIpa(int page, int onlyCpu) {
+        Kvm k = this;
+        for (int c = 0; c < vcpuTlbs.size(); c++) {
+            if (onlyCpu >= 0 && c != onlyCpu) continue;
+            if (k.vcpuTlb(c, page).present()) k = k.withVcpuTlb(c, page, Pte.INVALID);
+            if (k.vcpuBlocks.get(c).present()) k = k.withVcpuBlock(c, Pte.INVALID);
+        }
+        return k;
+    }
+}

@@ -1,0 +1,39 @@
+package tlbcheck.model.kernel;
+
+import tlbcheck.model.Model;
+import tlbcheck.model.Pte;
+import tlbcheck.model.Running;
+import tlbcheck.model.State;
+
+/**
+ * KVM's {@code invalidate_range_start} callback: count the invalidation in progress, zap the
+ * stage-2 entries of the range and invalidate the vCPU TLBs by VMID, before it returns.
+ */
+public record KvmInvalidateRangeStart() implements Op {
+
+    public static final KvmInvalidateRangeStart INSTANCE = new KvmInvalidateRangeStart();
+
+    @Override
+    public String name() {
+        return "kvm: invalidate_range_start (zap stage 2, TLBI VMID)";
+    }
+
+    /** The callback takes mmu_lock to zap (and to bump the count), so it waits for a fault-in holding it. */
+    @Override
+    public io.vavr.control.Option<String> refusal(Model model, State state, int cpu, Running running) {
+        return state.kvm().mmuLock() ? io.vavr.control.Option.some("mmu_lock is held") : io.vavr.control.Option.none();
+    }
+
+    @Override
+    public boolean ready(Model model, State state, int cpu, Running running) {
+        return !state.kvm().mmuLock();
+    }
+
+    @Override
+    public State apply(Model model, State state, int cpu, Running running) {
+        var k = state.kvm();
+        if (!k.present()) return state.withRunning(cpu, running.next());
+        k = k.withInvalidating(k.invalidating() + 1).withS2(running.page(), Pte.INVALID).tlbiIpa(running.page(), -1);
+        return state.withKvm(k).withRunning(cpu, running.next());
+    }
+}

@@ -1,0 +1,111 @@
+package tlbcheck.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import tlbcheck.model.invariant.BreakBeforeMake;
+import tlbcheck.model.invariant.KvmMapsNothingStale;
+import tlbcheck.model.invariant.NoStaleAccessAfterRestriction;
+import tlbcheck.model.invariant.NoUseAfterFree;
+import tlbcheck.model.invariant.Violation;
+import tlbcheck.model.step.Advance;
+import tlbcheck.model.step.Start;
+import tlbcheck.model.step.VcpuFill;
+
+/** Seeds 002 and 004, written out by hand. */
+class KvmScenariosTest {
+
+    /** CPU0 unmaps the APIC page; on range start CPU1 (the vCPU) reloads at once, before the PTE changes. */
+    private static Scenario apicRace(Variant v) {
+        Scenario s = new Scenario(v).then(new Start(0, "unmap", 0, false));
+        while (s.state().kvm().invalidating() == 0 || s.state().running(0).get().inRange() == false) {
+            s.then(new Advance(0)); // mmap_write_lock, KVM's range start (zap, request reload), range start
+        }
+        return s;
+    }
+
+    @Test
+    @DisplayName("V7: the 2020 race leaves the VMCS pointing at the freed frame")
+    void v7ApicRace() {
+        Scenario s = apicRace(Variants.V7);
+        assertTrue(s.state().kvm().apicReload(), "range start requested the reload");
+        s.then(new Start(1, "apic_reload", 0, false)).finish(1);
+        assertEquals(0, s.state().kvm().apicFrame(), "the vCPU reloaded the old frame: the PTE has not changed yet");
+        Violation v = s.violationOf(KvmMapsNothingStale.INSTANCE).get();
+        assertTrue(v.explanation().contains("while an invalidation of page 0 is in progress"), v.explanation());
+        s.finish(0);
+        assertEquals(Pte.INVALID, s.state().pte(0));
+        assertTrue(s.state().frameFree(0));
+        assertEquals(0, s.state().kvm().apicFrame(), "nothing asks for another reload");
+        assertTrue(s.violationOf(NoUseAfterFree.INSTANCE).isDefined());
+    }
+
+    @Test
+    @DisplayName("V9: the same interleaving retries the reload until the invalidation is over")
+    void v9RetriesTheReload() {
+        Scenario s = apicRace(Variants.V9);
+        s.then(new Start(1, "apic_reload", 0, false)).finish(1);
+        assertEquals(0, s.state().kvm().apicFrame(), "the retry check skipped the install");
+        assertTrue(s.state().kvm().apicReload(), "and asked again");
+        s.finish(0).then(new Start(1, "apic_reload", 0, false)).finish(1);
+        assertEquals(-1, s.state().kvm().apicFrame(), "reloaded after the unmap: nothing mapped");
+        assertFalse(s.violationOf(KvmMapsNothingStale.INSTANCE).isDefined());
+        assertFalse(s.violationOf(NoUseAfterFree.INSTANCE).isDefined());
+    }
+
+    @Test
+    @DisplayName("V8: the reload requested from invalidate_range reads the changed PTE")
+    void v8ReloadsAfterThePteChange() {
+        Scenario s = new Scenario(Variants.V8).then(new Start(0, "unmap", 0, false)).finish(0);
+        assertTrue(s.state().kvm().apicReload(), "invalidate_range asked for a reload");
+        s.then(new Start(1, "apic_reload", 0, false)).finish(1);
+        assertEquals(-1, s.state().kvm().apicFrame());
+        assertFalse(s.violationOf(KvmMapsNothingStale.INSTANCE).isDefined());
+        assertFalse(s.violationOf(NoUseAfterFree.INSTANCE).isDefined());
+    }
+
+    /** Split the block, vCPU1 caches page 0 writable, then CPU0 write-protects page 0. */
+    private static Scenario restrictAfterSplit(Variant v) {
+        return new Scenario(v).then(new Start(0, "s2_split", 0, false)).finish(0)
+                .then(new VcpuFill(1, 0))
+                .then(new Start(0, "s2_wrprotect", 0, false)).finish(0);
+    }
+
+    @Test
+    @DisplayName("V11: a non-shareable invalidation leaves another vCPU writing after a restriction")
+    void v11NonShareableInvalidation() {
+        Scenario s = restrictAfterSplit(Variants.V11);
+        assertEquals(Pte.valid(0, Perm.RO), s.state().kvm().s2().get(0));
+        assertEquals(Pte.valid(0, Perm.RW), s.state().kvm().vcpuTlb(1, 0), "TLBI IPAS2E1 reached CPU0 only");
+        Violation v = s.violationOf(NoStaleAccessAfterRestriction.INSTANCE).get();
+        assertTrue(v.explanation().startsWith("vCPU1 still grants write to a write-protected page"), v.explanation());
+    }
+
+    @Test
+    @DisplayName("V12 and V10: a broadcast invalidation reaches every vCPU")
+    void broadcastInvalidationHolds() {
+        for (Variant v : new Variant[] {Variants.V12, Variants.V10}) {
+            Scenario s = restrictAfterSplit(v);
+            assertEquals(Pte.INVALID, s.state().kvm().vcpuTlb(1, 0), v.name());
+            assertFalse(s.violationOf(NoStaleAccessAfterRestriction.INSTANCE).isDefined(), v.name());
+        }
+    }
+
+    @Test
+    @DisplayName("V13: skipping the break without FEAT_BBM level 2 lets a TLB hold a block and a page")
+    void v13TlbConflict() {
+        Scenario s = new Scenario(Variants.V13).then(new VcpuFill(1, -1))
+                .then(new Start(0, "s2_split", 0, false)).finish(0)
+                .then(new VcpuFill(1, 0));
+        Violation v = s.violationOf(BreakBeforeMake.INSTANCE).get();
+        assertTrue(v.explanation().contains("TLB conflict on vCPU1"), v.explanation());
+        assertTrue(v.explanation().contains("needs FEAT_BBM level 2"), v.explanation());
+        // The same steps on level 2 hardware (V12 takes the same skip-break path there): only the size differs.
+        Scenario bbm2 = new Scenario(Variants.V12).then(new VcpuFill(1, -1))
+                .then(new Start(0, "s2_split", 0, false)).finish(0).then(new VcpuFill(1, 0));
+        assertFalse(bbm2.violationOf(BreakBeforeMake.INSTANCE).isDefined());
+    }
+}
