@@ -34,9 +34,11 @@ class KvmScenariosTest {
         assertTrue(s.state().kvm().apicReload(), "range start requested the reload");
         s.then(new Start(1, "apic_reload", 0, false)).finish(1);
         assertEquals(0, s.state().kvm().apicFrame(), "the vCPU reloaded the old frame: the PTE has not changed yet");
-        Violation v = s.violationOf(KvmMapsNothingStale.INSTANCE).get();
-        assertTrue(v.explanation().contains("while an invalidation of page 0 is in progress"), v.explanation());
+        // Reloading mid-invalidation is V8's premise too; what breaks V7 is that nothing reloads after the change.
+        assertFalse(s.violationOf(KvmMapsNothingStale.INSTANCE).isDefined());
         s.finish(0);
+        Violation v = s.violationOf(KvmMapsNothingStale.INSTANCE).get();
+        assertTrue(v.explanation().contains("at quiescence the VMCS APIC-access address is f0"), v.explanation());
         assertEquals(Pte.INVALID, s.state().pte(0));
         assertTrue(s.state().frameFree(0));
         assertEquals(0, s.state().kvm().apicFrame(), "nothing asks for another reload");

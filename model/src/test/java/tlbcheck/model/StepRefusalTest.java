@@ -84,7 +84,7 @@ class StepRefusalTest {
             Model m = new Model(v, Scope.of(2, 1, 3, 4));
             java.util.SplittableRandom random = new java.util.SplittableRandom(5);
             State s = m.initial();
-            for (int i = 0; i < 3000; i++) {
+            for (int i = 0; i < 800; i++) {
                 for (Step step : m.candidates()) {
                     assertEquals(m.refusal(s, step).isEmpty(), step.enabled(m, s), step + " in " + s);
                 }
