@@ -8,6 +8,7 @@ import tlbcheck.hunt.Hunt;
 import tlbcheck.hunt.HuntConfig;
 import tlbcheck.hunt.HuntResult;
 import tlbcheck.model.Model;
+import tlbcheck.model.Platform;
 import tlbcheck.model.State;
 import tlbcheck.model.Transition;
 import tlbcheck.model.Variant;
@@ -45,6 +46,7 @@ class ExtensionExamplesTest {
         @Override public String name() { return "no-frame-leak"; }
         @Override public int number() { return 0; }
         @Override public String meaning() { return "at quiescence every frame in use is mapped exactly once"; }
+        @Override public boolean appliesTo(Model m) { return m.platform().guest() != Platform.Guest.ARM64_STAGE2; }
 
         @Override
         public Option<Violation> check(Model model, Transition t) {
@@ -64,8 +66,9 @@ class ExtensionExamplesTest {
 
     @Test
     void theNewRuleHoldsForEveryCataloguedVariant() {
-        for (Variant v : Variants.all()) {
-            HuntResult r = Hunt.run(new Model(v), new NoFrameLeak(), HuntConfig.quick(3).withTries(300));
+        NoFrameLeak rule = new NoFrameLeak();
+        for (Variant v : Variants.all().filter(v -> rule.appliesTo(new Model(v)))) {
+            HuntResult r = Hunt.run(new Model(v), rule, HuntConfig.quick(3).withTries(300));
             assertTrue(!r.violated(), () -> v.name() + ": " + Report.failure(r));
         }
     }
