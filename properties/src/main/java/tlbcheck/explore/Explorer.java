@@ -243,13 +243,7 @@ public final class Explorer {
     }
 
     private Violation violationAt(Array<Step> trace) {
-        State s = model.initial();
-        for (Step step : trace) {
-            Transition t = step.fire(model, s);
-            Option<Violation> v = invariant.check(model, t);
-            if (v.isDefined()) return v.get();
-            s = t.after();
-        }
-        throw new IllegalStateException("rebuilt trace does not violate " + invariant.name());
+        return tlbcheck.model.Replay.run(model, trace, List.of(invariant)).violation().getOrElseThrow(
+                () -> new IllegalStateException("rebuilt trace does not violate " + invariant.name()));
     }
 }

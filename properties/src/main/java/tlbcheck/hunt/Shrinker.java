@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntUnaryOperator;
 import tlbcheck.model.Model;
+import tlbcheck.model.Replay;
 import tlbcheck.model.State;
 import tlbcheck.model.Transition;
 import tlbcheck.model.invariant.Invariant;
@@ -57,14 +58,8 @@ public final class Shrinker {
     }
 
     private Violation violationOf(Array<Step> steps) {
-        State s = model.initial();
-        for (Step step : steps) {
-            Transition t = step.fire(model, s);
-            Option<Violation> v = invariant.check(model, t);
-            if (v.isDefined()) return v.get();
-            s = t.after();
-        }
-        throw new IllegalStateException("shrunk list no longer violates " + invariant.name());
+        return Replay.run(model, steps, List.of(invariant)).violation().getOrElseThrow(
+                () -> new IllegalStateException("shrunk list no longer violates " + invariant.name()));
     }
 
     private boolean outOfTime() {

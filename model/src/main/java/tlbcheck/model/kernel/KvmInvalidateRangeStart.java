@@ -9,24 +9,13 @@ import tlbcheck.model.State;
  * KVM's {@code invalidate_range_start} callback: count the invalidation in progress, zap the
  * stage-2 entries of the range and invalidate the vCPU TLBs by VMID, before it returns.
  */
-public record KvmInvalidateRangeStart() implements Op {
+public record KvmInvalidateRangeStart() implements TakesMmuLock {
 
     public static final KvmInvalidateRangeStart INSTANCE = new KvmInvalidateRangeStart();
 
     @Override
     public String name() {
         return "kvm: invalidate_range_start (zap stage 2, TLBI VMID)";
-    }
-
-    /** The callback takes mmu_lock to zap (and to bump the count), so it waits for a fault-in holding it. */
-    @Override
-    public io.vavr.control.Option<String> refusal(Model model, State state, int cpu, Running running) {
-        return state.kvm().mmuLock() ? io.vavr.control.Option.some("mmu_lock is held") : io.vavr.control.Option.none();
-    }
-
-    @Override
-    public boolean ready(Model model, State state, int cpu, Running running) {
-        return !state.kvm().mmuLock();
     }
 
     @Override
