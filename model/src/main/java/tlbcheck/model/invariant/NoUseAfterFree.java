@@ -25,7 +25,7 @@ public final class NoUseAfterFree implements Invariant {
 
     @Override
     public String racyState() {
-        return "a TLB entry points at a frame that a procedure in flight has unmapped and will free";
+        return "a TLB entry (or stage 2, a vCPU TLB, the APIC page) points at a frame a procedure in flight will free";
     }
 
     @Override

@@ -37,7 +37,17 @@ public final class Races {
                 for (int m = 0; m < s.smmus(); m++) {
                     if (s.smmuTlb(m, page).frame() == r.oldFrame()) return true;
                 }
+                var k = s.kvm();
+                if (k.present()) {
+                    if (k.mapping(page).frame() == r.oldFrame()) return true;
+                    for (int v = 0; v < s.cpus(); v++) {
+                        if (k.vcpuTlb(v, page).frame() == r.oldFrame() || k.blockMapping(v, page).frame() == r.oldFrame()) {
+                            return true;
+                        }
+                    }
+                }
             }
+            if (s.kvm().present() && s.kvm().apicFrame() == r.oldFrame()) return true;
         }
         return false;
     }
