@@ -38,11 +38,14 @@ public class ExploreBenchmark {
     @Param({"200000000"})
     public long maxStates;
 
+    @Param({"2"})
+    public int threads;
+
     @Benchmark
     public ExploreResult explore() {
         Model model = new Model(Variants.byName(variant), tlbcheck.model.Scope.parse(scope));
         ExploreResult r = Explorer.explore(model, Invariants.all().get(0),
-                Explorer.Config.defaults().withMaxStates(maxStates).withProgress(30), System.out::println);
+                Explorer.Config.defaults().withMaxStates(maxStates).withThreads(threads).withProgress(30), System.out::println);
         System.out.printf("%n%s %s: %s in %.1fs: %.0f states/s, %.1f bytes/state, collision odds %.2e%n",
                 variant, scope, r.verdict(), r.seconds(), r.statesPerSecond(), r.bytesPerState(), r.collisionOdds());
         return r;
