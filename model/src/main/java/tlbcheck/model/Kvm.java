@@ -11,9 +11,10 @@ import io.vavr.collection.Array;
  * Guest page g is backed by process page g.
  */
 public record Kvm(int invalidating, boolean mmuLock, Array<Pte> s2, Pte s2Block, Array<Array<Pte>> vcpuTlbs,
-                  Array<Pte> vcpuBlocks, int apicFrame, boolean apicReload, boolean apicReloading) {
+                  Array<Pte> vcpuBlocks, int apicFrame, boolean apicReload, boolean apicReloading,
+                  Array<Integer> vcpuNoProgress) {
 
-    public static final Kvm NONE = new Kvm(0, false, Array.empty(), Pte.INVALID, Array.empty(), Array.empty(), -1, false, false);
+    public static final Kvm NONE = new Kvm(0, false, Array.empty(), Pte.INVALID, Array.empty(), Array.empty(), -1, false, false, Array.empty());
 
     /** The guest page whose frame the x86 VMCS caches as the APIC-access page. */
     public static final int APIC_PAGE = 0;
@@ -22,14 +23,14 @@ public record Kvm(int invalidating, boolean mmuLock, Array<Pte> s2, Pte s2Block,
     public static Kvm x86(Scope scope) {
         return new Kvm(0, false, Array.fill(scope.pages(), Pte.INVALID), Pte.INVALID,
                 Array.fill(scope.cpus(), Array.fill(scope.pages(), Pte.INVALID)), Array.fill(scope.cpus(), Pte.INVALID),
-                APIC_PAGE, false, false);
+                APIC_PAGE, false, false, Array.fill(scope.cpus(), 0));
     }
 
     /** arm64: guest memory mapped by one RW block entry, guest page g to frame g. */
     public static Kvm arm64(Scope scope) {
         return new Kvm(0, false, Array.fill(scope.pages(), Pte.INVALID), Pte.valid(0, Perm.RW),
                 Array.fill(scope.cpus(), Array.fill(scope.pages(), Pte.INVALID)), Array.fill(scope.cpus(), Pte.INVALID),
-                -1, false, false);
+                -1, false, false, Array.fill(scope.cpus(), 0));
     }
 
     public boolean present() {
@@ -53,37 +54,53 @@ public record Kvm(int invalidating, boolean mmuLock, Array<Pte> s2, Pte s2Block,
     }
 
     public Kvm withInvalidating(int n) {
-        return new Kvm(n, mmuLock, s2, s2Block, vcpuTlbs, vcpuBlocks, apicFrame, apicReload, apicReloading);
+        return new Kvm(n, mmuLock, s2, s2Block, vcpuTlbs, vcpuBlocks, apicFrame, apicReload, apicReloading, vcpuNoProgress);
     }
 
     public Kvm withMmuLock(boolean held) {
-        return new Kvm(invalidating, held, s2, s2Block, vcpuTlbs, vcpuBlocks, apicFrame, apicReload, apicReloading);
+        return new Kvm(invalidating, held, s2, s2Block, vcpuTlbs, vcpuBlocks, apicFrame, apicReload, apicReloading, vcpuNoProgress);
     }
 
+    /** Writes a stage-2 page entry; a change, like a PTE write for devices, resets the vCPUs' no-progress counts. */
     public Kvm withS2(int page, Pte entry) {
-        return new Kvm(invalidating, mmuLock, s2.update(page, entry), s2Block, vcpuTlbs, vcpuBlocks, apicFrame, apicReload, apicReloading);
+        return new Kvm(invalidating, mmuLock, s2.update(page, entry), s2Block, vcpuTlbs, vcpuBlocks, apicFrame, apicReload,
+                apicReloading, s2.get(page).equals(entry) ? vcpuNoProgress : zeroed(vcpuNoProgress));
+    }
+
+    private static Array<Integer> zeroed(Array<Integer> counts) {
+        return counts.exists(c -> c != 0) ? counts.map(c -> 0) : counts;
+    }
+
+    public int vcpuNoProgress(int cpu) {
+        return vcpuNoProgress.get(cpu);
+    }
+
+    public Kvm withVcpuNoProgress(int cpu, int count) {
+        return new Kvm(invalidating, mmuLock, s2, s2Block, vcpuTlbs, vcpuBlocks, apicFrame, apicReload, apicReloading,
+                vcpuNoProgress.update(cpu, count));
     }
 
     public Kvm withS2Block(Pte entry) {
-        return new Kvm(invalidating, mmuLock, s2, entry, vcpuTlbs, vcpuBlocks, apicFrame, apicReload, apicReloading);
+        return new Kvm(invalidating, mmuLock, s2, entry, vcpuTlbs, vcpuBlocks, apicFrame, apicReload, apicReloading,
+                s2Block.equals(entry) ? vcpuNoProgress : zeroed(vcpuNoProgress));
     }
 
     public Kvm withVcpuTlb(int cpu, int page, Pte entry) {
         return new Kvm(invalidating, mmuLock, s2, s2Block, vcpuTlbs.update(cpu, vcpuTlbs.get(cpu).update(page, entry)),
-                vcpuBlocks, apicFrame, apicReload, apicReloading);
+                vcpuBlocks, apicFrame, apicReload, apicReloading, vcpuNoProgress);
     }
 
     public Kvm withVcpuBlock(int cpu, Pte entry) {
-        return new Kvm(invalidating, mmuLock, s2, s2Block, vcpuTlbs, vcpuBlocks.update(cpu, entry), apicFrame, apicReload, apicReloading);
+        return new Kvm(invalidating, mmuLock, s2, s2Block, vcpuTlbs, vcpuBlocks.update(cpu, entry), apicFrame, apicReload, apicReloading, vcpuNoProgress);
     }
 
     public Kvm withApic(int frame, boolean reload) {
-        return new Kvm(invalidating, mmuLock, s2, s2Block, vcpuTlbs, vcpuBlocks, frame, reload, apicReloading);
+        return new Kvm(invalidating, mmuLock, s2, s2Block, vcpuTlbs, vcpuBlocks, frame, reload, apicReloading, vcpuNoProgress);
     }
 
     /** The vCPU took the reload request (true) or finished or abandoned the reload (false). */
     public Kvm withApicReloading(boolean running) {
-        return new Kvm(invalidating, mmuLock, s2, s2Block, vcpuTlbs, vcpuBlocks, apicFrame, apicReload, running);
+        return new Kvm(invalidating, mmuLock, s2, s2Block, vcpuTlbs, vcpuBlocks, apicFrame, apicReload, running, vcpuNoProgress);
     }
 
     /** Stage-2 TLB invalidation by IPA: drops page entries for g and block entries (they cover g). */

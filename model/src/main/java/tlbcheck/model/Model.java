@@ -16,6 +16,7 @@ import tlbcheck.model.step.SmmuEvict;
 import tlbcheck.model.step.SmmuFill;
 import tlbcheck.model.step.Start;
 import tlbcheck.model.step.Step;
+import tlbcheck.model.step.VcpuAccess;
 import tlbcheck.model.step.VcpuEvict;
 import tlbcheck.model.step.VcpuFill;
 
@@ -110,6 +111,10 @@ public final class Model {
                 for (int page = guest == Platform.Guest.ARM64_STAGE2 ? -1 : 0; page < scope.pages(); page++) {
                     steps.add(new VcpuFill(c, page));
                     steps.add(new VcpuEvict(c, page));
+                    if (guest == Platform.Guest.ARM64_STAGE2 && page >= 0) {
+                        steps.add(new VcpuAccess(c, page, false));
+                        steps.add(new VcpuAccess(c, page, true));
+                    }
                 }
             }
         }

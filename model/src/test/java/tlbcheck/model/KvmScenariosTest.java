@@ -139,4 +139,42 @@ class KvmScenariosTest {
         assertTrue(ok.state().kvm().apicReload());
         assertFalse(ok.violationOf(NoUseAfterFree.INSTANCE).isDefined());
     }
+
+    /**
+     * Seed 004's forward progress: vCPU1 keeps a read-only entry after CPU0 relaxed the page with a
+     * non-shareable invalidation. Its own fault handler must invalidate locally even though the entry
+     * is already writable, or vCPU1 faults forever.
+     */
+    private static Scenario staleReadOnlyOnVcpu1(Variant v) {
+        return new Scenario(v)
+                .then(new Start(0, "s2_split", 0, false)).finish(0)
+                .then(new Start(0, "s2_wrprotect", 0, false)).finish(0)
+                .then(new tlbcheck.model.step.VcpuAccess(1, 0, false))
+                .then(new Start(0, "s2_relax", 0, false)).finish(0);
+    }
+
+    @Test
+    @DisplayName("V11: the permission-fault handler's local invalidation lets the vCPU make progress")
+    void vcpuForwardProgress() {
+        Scenario s = staleReadOnlyOnVcpu1(Variants.V11);
+        assertEquals(Pte.valid(0, Perm.RO), s.state().kvm().vcpuTlb(1, 0), "the relax invalidated CPU0 only");
+        s.then(new tlbcheck.model.step.VcpuAccess(1, 0, true)).finish(1);
+        assertEquals(1, s.state().kvm().vcpuNoProgress(1), "the fault found stage 2 already writable");
+        s.then(new tlbcheck.model.step.VcpuAccess(1, 0, true));
+        assertEquals(0, s.state().kvm().vcpuNoProgress(1), "after the handler's TLBI the store went through");
+
+        tlbcheck.model.kernel.Procedure noLocalTlbi = tlbcheck.model.kernel.Procedure.of("s2_fault",
+                tlbcheck.model.kernel.Trigger.VCPU_FAULT, new tlbcheck.model.kernel.S2Read(tlbcheck.model.kernel.S2Change.RELAX),
+                new tlbcheck.model.kernel.S2Make(tlbcheck.model.kernel.S2Change.RELAX, true));
+        Variant broken = Variants.V11.withKernel("V11-fault-without-tlbi", "relax_perms without its local TLBI",
+                tlbcheck.model.kernel.Stage2Paths.kernel("no-local-tlbi", tlbcheck.model.kernel.Stage2Paths.guarded(
+                        tlbcheck.model.kernel.Stage2Paths.skipBreak(false)), noLocalTlbi));
+        Scenario livelock = staleReadOnlyOnVcpu1(broken);
+        for (int round = 1; round <= tlbcheck.model.invariant.DeviceForwardProgress.BOUND + 1; round++) {
+            livelock.then(new tlbcheck.model.step.VcpuAccess(1, 0, true)).finish(1);
+        }
+        Violation v = livelock.violationOf(tlbcheck.model.invariant.DeviceForwardProgress.INSTANCE).get();
+        assertTrue(v.explanation().startsWith("vCPU1 took 4 stage-2 permission faults"), v.explanation());
+        assertFalse(s.violationOf(tlbcheck.model.invariant.DeviceForwardProgress.INSTANCE).isDefined());
+    }
 }

@@ -193,7 +193,7 @@ public final class CounterexampleFile {
 
     private static String stepKinds() {
         return "CpuFill, CpuEvict, CpuAccess, SmmuFill, SmmuEvict, DeviceIssue, DeviceAccess, Start, HandleDeviceFault, Advance,"
-                + " VcpuFill, VcpuEvict";
+                + " VcpuFill, VcpuEvict, VcpuAccess";
     }
 
     private static String pathOf(com.fasterxml.jackson.databind.JsonMappingException e) {

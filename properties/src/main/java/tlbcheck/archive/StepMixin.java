@@ -27,6 +27,7 @@ import tlbcheck.model.step.Start;
         @JsonSubTypes.Type(value = HandleDeviceFault.class, name = "HandleDeviceFault"),
         @JsonSubTypes.Type(value = Advance.class, name = "Advance"),
         @JsonSubTypes.Type(value = tlbcheck.model.step.VcpuFill.class, name = "VcpuFill"),
-        @JsonSubTypes.Type(value = tlbcheck.model.step.VcpuEvict.class, name = "VcpuEvict")})
+        @JsonSubTypes.Type(value = tlbcheck.model.step.VcpuEvict.class, name = "VcpuEvict"),
+        @JsonSubTypes.Type(value = tlbcheck.model.step.VcpuAccess.class, name = "VcpuAccess")})
 abstract class StepMixin {
 }

@@ -18,10 +18,13 @@ import tlbcheck.model.step.Step;
  * @param stoppedBy "exhausted", "violation", "depth", "states" or "time"
  * @param bytesPerState visited-set bytes plus the peak of the two frontiers, per distinct state
  * @param collisionOdds TLC's optimistic estimate that a fingerprint collision hid a state: n(t-n)/2^64
+ * @param deadlocks reachable states in which no step at all is enabled (a modelling error: hardware
+ *     and kernel can always do something)
  */
 public record ExploreResult(Model model, Invariant invariant, long states, long transitions, int depth,
                             boolean complete, double seconds, Option<Array<Step>> trace, Option<Violation> violation,
-                            String stoppedBy, double bytesPerState, double collisionOdds) {
+                            String stoppedBy, double bytesPerState, double collisionOdds, long deadlocks,
+                            Option<Array<Step>> deadlockTrace) {
 
     public boolean violated() {
         return violation.isDefined();

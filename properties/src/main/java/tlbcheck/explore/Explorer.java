@@ -78,6 +78,8 @@ public final class Explorer {
     private static final class Chunk {
         final LongBuffer children = new LongBuffer();
         long transitions;
+        long deadlocks;
+        long firstDeadlock;
         long violatingParent;
         int violatingIndex = Integer.MAX_VALUE;
     }
@@ -100,6 +102,8 @@ public final class Explorer {
         LongBuffer frontier = new LongBuffer();
         frontier.add(scratch, 0, words);
         long transitions = 0;
+        long deadlocks = 0;
+        long firstDeadlock = 0;
         long peakFrontierBytes = 0;
         int depth = 0;
         String stoppedBy = "exhausted";
@@ -121,6 +125,8 @@ public final class Explorer {
                 for (Future<Chunk> f : futures) {
                     Chunk chunk = get(f);
                     transitions += chunk.transitions;
+                    if (deadlocks == 0 && chunk.deadlocks > 0) firstDeadlock = chunk.firstDeadlock;
+                    deadlocks += chunk.deadlocks;
                     if (chunk.violatingIndex < violatingIndex && violatingIndex == Integer.MAX_VALUE) {
                         violatingIndex = chunk.violatingIndex;
                         violatingParent = chunk.violatingParent;
@@ -136,7 +142,7 @@ public final class Explorer {
                     Array<Step> trace = trace(visited, violatingParent);
                     Violation v = violationAt(trace);
                     return result(visited, transitions, depth + 1, false, start, Option.some(trace), Option.some(v),
-                            "violation", peakFrontierBytes);
+                            "violation", peakFrontierBytes, deadlocks, firstDeadlock);
                 }
                 frontier = next;
                 if (frontier.size() > 0) depth++;
@@ -156,17 +162,18 @@ public final class Explorer {
             pool.shutdownNow();
         }
         return result(visited, transitions, depth, stoppedBy.equals("exhausted"), start, Option.none(), Option.none(),
-                stoppedBy, peakFrontierBytes);
+                stoppedBy, peakFrontierBytes, deadlocks, firstDeadlock);
     }
 
     private ExploreResult result(VisitedSet visited, long transitions, int depth, boolean complete, long start,
                                  Option<Array<Step>> trace, Option<Violation> violation, String stoppedBy,
-                                 long peakFrontierBytes) {
+                                 long peakFrontierBytes, long deadlocks, long firstDeadlock) {
         double n = visited.size();
         double odds = n * Math.max(0, transitions - n) / Math.pow(2, 64);
         return new ExploreResult(model, invariant, visited.size(), transitions, depth, complete,
                 (System.nanoTime() - start) / 1e9, trace, violation, stoppedBy,
-                (visited.bytes() + peakFrontierBytes) / n, odds);
+                (visited.bytes() + peakFrontierBytes) / n, odds, deadlocks,
+                deadlocks > 0 ? Option.some(path(visited, firstDeadlock)._1) : Option.none());
     }
 
     private static Chunk get(Future<Chunk> f) {
@@ -187,9 +194,11 @@ public final class Explorer {
         for (int i = from; i < to; i++) {
             State s = codec.decode(f, i * words);
             long parentFp = StateCodec.fingerprint(f, i * words, words);
+            boolean moved = false;
             for (int k = 0; k < steps.length; k++) {
                 Step step = steps[k];
                 if (!step.enabled(model, s)) continue;
+                moved = true;
                 Transition t = step.fire(model, s);
                 chunk.transitions++;
                 if (chunk.violatingIndex == Integer.MAX_VALUE && invariant.check(model, t).isDefined()) {
@@ -203,6 +212,7 @@ public final class Explorer {
                     chunk.children.add(scratch, 0, words);
                 }
             }
+            if (!moved && chunk.deadlocks++ == 0) chunk.firstDeadlock = parentFp;
         }
         return chunk;
     }
@@ -213,6 +223,18 @@ public final class Explorer {
      * whose successor has the next fingerprint, and last the first step that violates.
      */
     private Array<Step> trace(VisitedSet visited, long lastFp) {
+        io.vavr.Tuple2<Array<Step>, State> path = path(visited, lastFp);
+        State s = path._2;
+        for (Step step : steps) {
+            if (step.enabled(model, s) && invariant.check(model, step.fire(model, s)).isDefined()) {
+                return path._1.append(step);
+            }
+        }
+        throw new IllegalStateException("the violating step is gone from the rebuilt trace");
+    }
+
+    /** The concrete steps from the initial state to a state with this fingerprint, and that state. */
+    private io.vavr.Tuple2<Array<Step>, State> path(VisitedSet visited, long lastFp) {
         List<Long> chain = new ArrayList<>();
         for (long fp = lastFp; fp != 0; fp = visited.parent(fp)) chain.add(fp);
         java.util.Collections.reverse(chain);
@@ -233,13 +255,7 @@ public final class Explorer {
             }
             if (!found) throw new IllegalStateException("cannot rebuild the trace at level " + level);
         }
-        for (Step step : steps) {
-            if (step.enabled(model, s) && invariant.check(model, step.fire(model, s)).isDefined()) {
-                out.add(step);
-                return Array.ofAll(out);
-            }
-        }
-        throw new IllegalStateException("the violating step is gone from the rebuilt trace");
+        return io.vavr.Tuple.of(Array.ofAll(out), s);
     }
 
     private Violation violationAt(Array<Step> trace) {

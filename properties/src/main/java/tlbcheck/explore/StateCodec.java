@@ -31,7 +31,7 @@ public final class StateCodec {
     public StateCodec(Model model) {
         this.scope = model.scope();
         int kvmBits = model.platform().guest() == tlbcheck.model.Platform.Guest.NONE ? 0
-                : 2 + 1 + PTE_BITS * (scope.pages() + 1) + scope.cpus() * PTE_BITS * (scope.pages() + 1) + 4 + 2;
+                : 2 + 1 + PTE_BITS * (scope.pages() + 1) + scope.cpus() * (PTE_BITS * (scope.pages() + 1) + 3) + 4 + 2;
         int bits = scope.pages() * (PTE_BITS * (1 + scope.cpus() + scope.smmus()) + 1)
                 + scope.frames() + 4 + scope.cpus() * RUNNING_BITS + scope.smmus() * DEVICE_BITS + kvmBits;
         this.kvm = kvmBits > 0;
@@ -102,6 +102,7 @@ public final class StateCodec {
         if (s.kvm().present()) {
             for (int p = 0; p < s.pages(); p++) k = k << PTE_BITS | pteCode(s.kvm().vcpuTlb(cpu, p));
             k = k << PTE_BITS | pteCode(s.kvm().vcpuBlocks().get(cpu));
+            k = k << 3 | s.kvm().vcpuNoProgress(cpu);
         }
         return k;
     }
@@ -188,6 +189,7 @@ public final class StateCodec {
             for (int c : order) {
                 for (int p = 0; p < s.pages(); p++) b.put(pteCode(k.vcpuTlb(c, p)), PTE_BITS);
                 b.put(pteCode(k.vcpuBlocks().get(c)), PTE_BITS);
+                b.put(k.vcpuNoProgress(c), 3);
             }
             b.put(k.apicFrame() + 1, 4);
             b.put(k.apicReload() ? 1 : 0, 1);
@@ -231,17 +233,19 @@ public final class StateCodec {
             Pte block = pte((int) b.get(PTE_BITS));
             java.util.List<Array<Pte>> vtlb = new java.util.ArrayList<>();
             Pte[] vblock = new Pte[scope.cpus()];
+            Integer[] noProgress = new Integer[scope.cpus()];
             for (int c = 0; c < scope.cpus(); c++) {
                 Pte[] row = new Pte[pages];
                 for (int p = 0; p < pages; p++) row[p] = pte((int) b.get(PTE_BITS));
                 vtlb.add(Array.of(row));
                 vblock[c] = pte((int) b.get(PTE_BITS));
+                noProgress[c] = (int) b.get(3);
             }
             int apic = (int) b.get(4) - 1;
             boolean reload = b.get(1) == 1;
             boolean reloading = b.get(1) == 1;
             kvmState = new tlbcheck.model.Kvm(invalidating, mmuLock, Array.of(s2), block, Array.ofAll(vtlb),
-                    Array.of(vblock), apic, reload, reloading);
+                    Array.of(vblock), apic, reload, reloading, Array.of(noProgress));
         }
         return new State(Array.of(ptes), Array.of(cpu).map(Array::of), Array.of(smmu).map(Array::of), Array.of(inUse),
                 new Locks(readers, writer, Array.of(ptl)), Array.ofAll(running), Array.ofAll(devices), kvmState);

@@ -34,6 +34,9 @@ final class StepRewrites {
         if (s instanceof HandleDeviceFault x) return new HandleDeviceFault(cpu.applyAsInt(x.cpu()), dev.applyAsInt(x.device()));
         if (s instanceof Advance x) return new Advance(cpu.applyAsInt(x.cpu()));
         if (s instanceof VcpuFill x) return new VcpuFill(cpu.applyAsInt(x.cpu()), x.page() < 0 ? -1 : page.applyAsInt(x.page()));
+        if (s instanceof tlbcheck.model.step.VcpuAccess x) {
+            return new tlbcheck.model.step.VcpuAccess(cpu.applyAsInt(x.cpu()), page.applyAsInt(x.page()), x.write());
+        }
         if (s instanceof VcpuEvict x) return new VcpuEvict(cpu.applyAsInt(x.cpu()), x.page() < 0 ? -1 : page.applyAsInt(x.page()));
         throw new IllegalArgumentException("no rewrite for " + s);
     }

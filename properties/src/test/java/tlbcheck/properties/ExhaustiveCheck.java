@@ -55,11 +55,14 @@ final class ExhaustiveCheck {
         row.put("bytesPerState", Math.round(r.bytesPerState() * 10) / 10.0);
         row.put("collisionOdds", r.collisionOdds());
         row.put("scope", scope.toString());
+        row.put("deadlocks", r.deadlocks());
         ROWS.add(row);
         r.trace().forEach(t -> SHORTEST.put(variant.name() + "/" + invariant.name(), t.size()));
 
         assertEquals(expected, r.observed(), () -> variant.name() + " / " + invariant.name() + ": " + r.verdict()
                 + r.trace().map(t -> "\n" + tlbcheck.report.Lanes.render(model, t) + r.violation().get()).getOrElse(""));
+        assertEquals(0, r.deadlocks(), () -> variant.name() + ": " + r.deadlocks() + " reachable states where nothing can"
+                + " move; the first:\n" + tlbcheck.report.Lanes.render(model, r.deadlockTrace().get()));
         if (r.violated()) {
             Replay.Outcome replay = Replay.run(model, r.trace().get(), List.of(invariant));
             assertEquals(r.trace().get().size(), replay.transitions().size(), "the shortest trace violates at its last step");

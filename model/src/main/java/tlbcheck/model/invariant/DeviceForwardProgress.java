@@ -7,8 +7,8 @@ import tlbcheck.model.State;
 import tlbcheck.model.Transition;
 
 /**
- * Invariant 4, as bounded liveness: a device must not fault again and again on an access the page
- * table already grants. Faults raised while the PTE does not permit the access are legitimate (the
+ * Invariant 4, as bounded liveness: a device (or, under an arm64 VM, a vCPU) must not fault again and
+ * again on an access the page table (stage 2) already grants. Faults raised while the PTE does not permit the access are legitimate (the
  * kernel may keep write-protecting the page) and are not counted.
  */
 public final class DeviceForwardProgress implements Invariant {
@@ -24,7 +24,7 @@ public final class DeviceForwardProgress implements Invariant {
 
     @Override
     public boolean appliesTo(Model model) {
-        return model.scope().smmus() > 0;
+        return model.scope().smmus() > 0 || model.platform().guest() == tlbcheck.model.Platform.Guest.ARM64_STAGE2;
     }
 
     @Override
@@ -32,12 +32,12 @@ public final class DeviceForwardProgress implements Invariant {
         for (int d = 0; d < t.after().smmus(); d++) {
             if (t.after().device(d).noProgress() > 0) return true;
         }
-        return false;
+        return t.after().kvm().vcpuNoProgress().exists(c -> c > 0);
     }
 
     @Override
     public String racyState() {
-        return "a device faulted on an access its PTE already permitted";
+        return "a device (or vCPU) faulted on an access its PTE (stage-2 entry) already permitted";
     }
 
     @Override
@@ -52,6 +52,15 @@ public final class DeviceForwardProgress implements Invariant {
                                 + " SMMU" + d + " keeps returning " + s.smmuTlb(d, dev.page()),
                         "page " + dev.page() + ": PTE " + s.pte(dev.page()) + ", SMMU" + d + " TLB "
                                 + s.smmuTlb(d, dev.page()) + ", DEV" + d + " " + dev));
+            }
+        }
+        var k = s.kvm();
+        for (int c = 0; k.present() && c < s.cpus(); c++) {
+            if (k.vcpuNoProgress(c) > BOUND) {
+                int page = s.running(c).map(r -> r.page()).getOrElse(0);
+                return Option.some(violation("vCPU" + c + " took " + k.vcpuNoProgress(c) + " stage-2 permission faults"
+                                + " on accesses stage 2 already permitted; its TLB keeps a read-only entry no handler invalidates",
+                        "vCPU" + c + " TLB g" + page + " " + k.vcpuTlb(c, page) + ", stage 2 " + k.mapping(page)));
             }
         }
         return Option.none();

@@ -1,36 +1,35 @@
 package tlbcheck.model.kernel;
 
-import io.vavr.control.Option;
 import tlbcheck.model.Model;
 import tlbcheck.model.Perm;
 import tlbcheck.model.Pte;
 import tlbcheck.model.Running;
 import tlbcheck.model.State;
 
-/** {@code do_anonymous_page}: allocate a frame and map it, writable for a write fault. */
+/**
+ * {@code do_anonymous_page} under the page-table lock, on a pte_none: map the frame allocated before
+ * the lock, writable for a write fault. It never waits under the lock: without a frame it maps
+ * nothing, and the access faults again.
+ */
 public record MapNewFrame() implements Op {
 
     public static final MapNewFrame INSTANCE = new MapNewFrame();
 
     @Override
     public String name() {
-        return "alloc frame, set PTE";
-    }
-
-    @Override
-    public Option<String> refusal(Model model, State state, int cpu, Running running) {
-        return state.pte(running.page()).none() && state.lowestFreeFrame() < 0
-                ? Option.some("no frame is free") : Option.none();
+        return "set PTE to new frame";
     }
 
     @Override
     public State apply(Model model, State state, int cpu, Running running) {
-        if (!state.pte(running.page()).none()) {
-            return state.withRunning(cpu, running.next());
+        int frame = running.newFrame();
+        State s = state;
+        if (frame < 0) {
+            frame = s.lowestFreeFrame();
+            if (frame < 0) return s.withRunning(cpu, running.next());
+            s = s.withFrame(frame, true);
         }
-        int frame = state.lowestFreeFrame();
-        return state.withFrame(frame, true)
-                .withPte(running.page(), Pte.valid(frame, running.write() ? Perm.RW : Perm.RO))
+        return s.withPte(running.page(), Pte.valid(frame, running.write() ? Perm.RW : Perm.RO))
                 .withRunning(cpu, running.wrote().withNewFrame(frame).next());
     }
 }

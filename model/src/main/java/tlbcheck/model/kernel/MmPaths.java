@@ -121,11 +121,13 @@ public record MmPaths(String name, Seq ptepSetAccessFlags, Seq flushTlbRange, Se
                         rangeEnd, FreeOldFrame.INSTANCE),
                 // do_anonymous_page: an access to an unmapped page.
                 Procedure.of("map", Trigger.PTE_INVALID,
-                        MmapLock.READ, PtlLock.INSTANCE, MapNewFrame.INSTANCE, PtlUnlock.INSTANCE, MmapUnlock.READ),
+                        MmapLock.READ, When.of(INVALID, AllocFrame.INSTANCE),
+                        PtlLock.INSTANCE, When.of(INVALID, MapNewFrame.INSTANCE), ReleaseUnusedFrame.INSTANCE,
+                        PtlUnlock.INSTANCE, MmapUnlock.READ),
                 // iommu_sva_handle_iopf -> handle_mm_fault, then the page response.
                 Procedure.of("iopf", Trigger.DEVICE_FAULT,
-                        MmapLock.READ, PtlLock.INSTANCE,
-                        When.of(INVALID, MapNewFrame.INSTANCE),
+                        MmapLock.READ, When.of(INVALID, AllocFrame.INSTANCE), PtlLock.INSTANCE,
+                        When.of(INVALID, MapNewFrame.INSTANCE), ReleaseUnusedFrame.INSTANCE,
                         When.of(WRITE_FAULT_ON_READ_ONLY, ptepSetAccessFlags),
                         PtlUnlock.INSTANCE, MmapUnlock.READ, iopfResume));
     }

@@ -7,9 +7,15 @@ import tlbcheck.model.State;
 
 /**
  * Stage-2 TLB invalidation by IPA of the procedure's range (with its DSB): inner-shareable reaches
- * every vCPU's TLB, non-shareable only this CPU's.
+ * every vCPU's TLB, non-shareable only this CPU's. Issued when the procedure changed the entry, or
+ * {@code always} (the permission-fault handler's, which is what guarantees the faulting vCPU progress).
  */
-public record S2Tlbi(boolean broadcast, S2Change change) implements Op {
+public record S2Tlbi(boolean broadcast, S2Change change, boolean always) implements Op {
+
+    /** Only when this procedure changed the entry. */
+    public S2Tlbi(boolean broadcast, S2Change change) {
+        this(broadcast, change, false);
+    }
 
     @Override
     public String name() {
@@ -18,7 +24,7 @@ public record S2Tlbi(boolean broadcast, S2Change change) implements Op {
 
     @Override
     public State apply(Model model, State state, int cpu, Running running) {
-        if (!running.wrotePte()) return state.withRunning(cpu, running.next());
+        if (!running.wrotePte() && !always) return state.withRunning(cpu, running.next());
         Kvm k = state.kvm();
         int only = broadcast ? -1 : cpu;
         if (change.wholeRange()) {

@@ -8,7 +8,9 @@ import tlbcheck.model.State;
 
 /**
  * {@code remove_migration_pte}: replace this procedure's migration entry by the new frame. If the
- * entry is gone (the range was zapped meanwhile), the migration is abandoned and the new frame freed.
+ * copy failed for want of a frame, put the old frame back instead (the migration failed and keeps
+ * its page). If the entry is gone (the range was zapped meanwhile), the new frame is freed and the
+ * old one is left for this procedure to free.
  */
 public record SetPteNewFrame(Perm perm) implements Op {
 
@@ -19,11 +21,14 @@ public record SetPteNewFrame(Perm perm) implements Op {
 
     @Override
     public State apply(Model model, State state, int cpu, Running running) {
-        if (running.newFrame() < 0) {
-            return state.withRunning(cpu, running.next());
-        }
         Pte pte = state.pte(running.page());
-        if (pte instanceof Pte.Migration m && m.frame() == running.oldFrame()) {
+        boolean ours = running.oldFrame() >= 0 && pte instanceof Pte.Migration m && m.frame() == running.oldFrame();
+        if (running.newFrame() < 0) {
+            if (!ours) return state.withRunning(cpu, running.next());
+            return state.withPte(running.page(), Pte.valid(running.oldFrame(), perm))
+                    .withRunning(cpu, running.wrote().withOldFrame(-1).next());
+        }
+        if (ours) {
             return state.withPte(running.page(), Pte.valid(running.newFrame(), perm)).withRunning(cpu, running.wrote().next());
         }
         return state.withFrame(running.newFrame(), false).withRunning(cpu, running.withNewFrame(-1).next());

@@ -41,8 +41,20 @@ public final class Stage2Paths {
         return c -> new Op[] {new IfBbm2(io.vavr.collection.Array.of(bbm2.apply(c)), io.vavr.collection.Array.of(classic(c)))};
     }
 
+    /**
+     * kvm_pgtable_stage2_relax_perms on the faulting vCPU: relax the entry if it is still read-only,
+     * then invalidate this CPU's TLB for it whether or not it changed, so a stale read-only entry
+     * cannot make the vCPU fault forever.
+     */
+    public static final Procedure RELAX_PERMS = Procedure.of("s2_fault", Trigger.VCPU_FAULT,
+            S2RelaxPerms.INSTANCE, new S2Tlbi(false, S2Change.RELAX, true));
+
     public static Kernel kernel(String name, Function<S2Change, Op[]> update) {
-        return Kernel.of(name,
+        return kernel(name, update, RELAX_PERMS);
+    }
+
+    public static Kernel kernel(String name, Function<S2Change, Op[]> update, Procedure faultHandler) {
+        return Kernel.of(name, faultHandler,
                 Procedure.of("s2_split", Trigger.S2_BLOCK, update.apply(S2Change.SPLIT)),
                 Procedure.of("s2_collapse", Trigger.S2_COLLAPSIBLE, update.apply(S2Change.COLLAPSE)),
                 Procedure.of("s2_wrprotect", Trigger.S2_PAGE_WRITABLE, update.apply(S2Change.WRPROTECT)),

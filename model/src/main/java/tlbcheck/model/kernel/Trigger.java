@@ -36,7 +36,9 @@ public enum Trigger {
     /** A stage-2 page entry (unmap). */
     S2_PAGE_VALID,
     /** No stage-2 entry for the page and no block (map). */
-    S2_PAGE_NONE;
+    S2_PAGE_NONE,
+    /** Entered only by a vCPU's stage-2 permission fault, through VcpuAccess; it acts on a page entry. */
+    VCPU_FAULT;
 
     public boolean allows(State s, int page) {
         Pte pte = s.pte(page);
@@ -54,6 +56,7 @@ public enum Trigger {
             case S2_PAGE_READ_ONLY: return k.present() && k.s2().get(page) instanceof Pte.Valid v && v.perm() == Perm.RO;
             case S2_PAGE_VALID: return k.present() && k.s2().get(page).present();
             case S2_PAGE_NONE: return k.present() && k.s2Block().none() && k.s2().get(page).none();
+            case VCPU_FAULT: return k.present() && k.s2().get(page) instanceof Pte.Valid;
             default: return false;
         }
     }
