@@ -19,6 +19,16 @@ public record Kernel(String name, Array<Procedure> procedures) {
         return -1;
     }
 
+    /** The first procedure entered on this trigger, or -1. */
+    public int indexOf(Trigger trigger) {
+        for (int i = 0; i < procedures.size(); i++) {
+            if (procedures.get(i).trigger() == trigger) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     public Option<Procedure> find(String procedure) {
         int i = indexOf(procedure);
         return i < 0 ? Option.none() : Option.some(procedures.get(i));

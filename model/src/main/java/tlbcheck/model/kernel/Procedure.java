@@ -1,6 +1,9 @@
 package tlbcheck.model.kernel;
 
 import io.vavr.collection.Array;
+import tlbcheck.model.Model;
+import tlbcheck.model.Running;
+import tlbcheck.model.State;
 
 /**
  * A kernel procedure: a list of atomic ops run by one CPU, entered when its trigger allows.
@@ -19,6 +22,17 @@ public record Procedure(String name, Trigger trigger, Array<Op> ops) {
 
     public Op op(int pc) {
         return ops.get(pc);
+    }
+
+    /** Runs the silent ops the CPU's procedure stands at, as part of the step that brought it there. */
+    public State settle(Model model, State state, int cpu) {
+        State s = state;
+        Running r = s.running(cpu).get();
+        while (r.pc() < ops.size() && ops.get(r.pc()).silent()) {
+            s = ops.get(r.pc()).apply(model, s, cpu, r);
+            r = s.running(cpu).get();
+        }
+        return s;
     }
 
     private static Array<Op> flatten(Array<Op> ops) {

@@ -32,12 +32,8 @@ public record Advance(int cpu) implements Step {
     public Transition fire(Model model, State s) {
         Running r = s.running(cpu).get();
         Procedure p = model.kernel().procedure(r.procedure());
-        State after = p.op(r.pc()).apply(model, s, cpu, r);
+        State after = p.settle(model, p.op(r.pc()).apply(model, s, cpu, r), cpu);
         Running moved = after.running(cpu).get();
-        while (moved.pc() < p.length() && p.op(moved.pc()).silent()) {
-            after = p.op(moved.pc()).apply(model, after, cpu, moved);
-            moved = after.running(cpu).get();
-        }
         if (moved.pc() >= p.length()) {
             return new Transition(s, this, after.withRunning(cpu, Option.none()), Option.some(moved), -1);
         }

@@ -24,16 +24,7 @@ public record HandleDeviceFault(int cpu, int device) implements Step {
     }
 
     private static int handler(Model model) {
-        for (int i = 0; i < model.kernel().procedures().size(); i++) {
-            if (model.kernel().procedure(i).trigger() == Trigger.DEVICE_FAULT) return i;
-        }
-        return -1;
-    }
-
-    @Override
-    public boolean enabled(Model model, State s) {
-        return cpu < s.cpus() && device < s.smmus() && s.running(cpu).isEmpty()
-                && s.device(device).status() == DeviceStatus.FAULTED && handler(model) >= 0;
+        return model.kernel().indexOf(Trigger.DEVICE_FAULT);
     }
 
     @Override

@@ -42,12 +42,9 @@ public record Start(int cpu, String procedure, int page, boolean write) implemen
 
     @Override
     public Transition fire(Model model, State s) {
-        Procedure p = model.kernel().procedure(model.kernel().indexOf(procedure));
-        State after = s.withRunning(cpu, Running.start(model.kernel().indexOf(procedure), page, write, -1));
+        int index = model.kernel().indexOf(procedure);
         // Leading silent ops belong to the entry itself (kvm_check_request consumes the request on entry).
-        while (after.running(cpu).get().pc() < p.length() && p.op(after.running(cpu).get().pc()).silent()) {
-            after = p.op(after.running(cpu).get().pc()).apply(model, after, cpu, after.running(cpu).get());
-        }
+        State after = model.kernel().procedure(index).settle(model, s.withRunning(cpu, Running.start(index, page, write, -1)), cpu);
         return Transition.of(s, this, after);
     }
 

@@ -46,10 +46,7 @@ public record VcpuAccess(int cpu, int page, boolean write) implements Step {
     }
 
     private static int handler(Model model) {
-        for (int i = 0; i < model.kernel().procedures().size(); i++) {
-            if (model.kernel().procedure(i).trigger() == Trigger.VCPU_FAULT) return i;
-        }
-        return -1;
+        return model.kernel().indexOf(Trigger.VCPU_FAULT);
     }
 
     @Override
