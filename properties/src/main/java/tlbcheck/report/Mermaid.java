@@ -26,7 +26,7 @@ public final class Mermaid {
             b.append("    Note over ").append(step.actor()).append(": ").append(i).append(". ")
                     .append(escape(step.describe(model, s))).append('\n');
             Array<String> changes = StateDiff.changes(model, s, next).filter(c -> c.startsWith("PTE")
-                    || c.contains("TLB") || c.startsWith("frame"));
+                    || c.contains("TLB") || c.startsWith("frame") || c.startsWith("stage 2") || c.startsWith("VMCS"));
             for (String c : changes) {
                 String target = c.startsWith("SMMU") ? c.substring(0, c.indexOf(' ')) : c.startsWith("CPU")
                         ? c.substring(0, c.indexOf(' ')) : step.actor();

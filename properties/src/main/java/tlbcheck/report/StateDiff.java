@@ -1,6 +1,7 @@
 package tlbcheck.report;
 
 import io.vavr.collection.Array;
+import tlbcheck.model.Kvm;
 import tlbcheck.model.Model;
 import tlbcheck.model.Running;
 import tlbcheck.model.State;
@@ -42,6 +43,35 @@ public final class StateDiff {
         for (int d = 0; d < a.smmus(); d++) {
             if (!a.device(d).equals(b.device(d))) out = out.append("DEV" + d + ": " + b.device(d));
         }
+        return b.kvm().present() ? out.appendAll(kvmChanges(a.kvm(), b.kvm(), a.pages(), a.cpus())) : out;
+    }
+
+    /** Stage 2, the vCPU TLBs (in their CPU's lane), and KVM's own counters and the APIC-access page. */
+    private static Array<String> kvmChanges(Kvm a, Kvm b, int pages, int cpus) {
+        Array<String> out = Array.empty();
+        if (!a.s2Block().equals(b.s2Block())) out = out.append("stage 2 block: " + a.s2Block() + " -> " + b.s2Block());
+        for (int g = 0; g < pages; g++) {
+            if (!a.s2().get(g).equals(b.s2().get(g))) {
+                out = out.append("stage 2 g" + g + ": " + a.s2().get(g) + " -> " + b.s2().get(g));
+            }
+            for (int c = 0; c < cpus; c++) {
+                if (!a.vcpuTlb(c, g).equals(b.vcpuTlb(c, g))) {
+                    out = out.append("CPU" + c + " vTLB g" + g + ": " + a.vcpuTlb(c, g) + " -> " + b.vcpuTlb(c, g));
+                }
+            }
+        }
+        for (int c = 0; c < cpus; c++) {
+            if (!a.vcpuBlocks().get(c).equals(b.vcpuBlocks().get(c))) {
+                out = out.append("CPU" + c + " vTLB block: " + a.vcpuBlocks().get(c) + " -> " + b.vcpuBlocks().get(c));
+            }
+            if (a.vcpuNoProgress(c) != b.vcpuNoProgress(c)) {
+                out = out.append("vCPU" + c + " no-progress faults: " + b.vcpuNoProgress(c));
+            }
+        }
+        if (a.apicFrame() != b.apicFrame()) out = out.append("VMCS APIC-access: f" + a.apicFrame() + " -> f" + b.apicFrame());
+        if (a.apicReload() != b.apicReload()) out = out.append("APIC reload request: " + (b.apicReload() ? "pending" : "taken"));
+        if (a.invalidating() != b.invalidating()) out = out.append("KVM invalidations in progress: " + b.invalidating());
+        if (a.mmuLock() != b.mmuLock()) out = out.append("mmu_lock: " + (b.mmuLock() ? "taken" : "released"));
         return out;
     }
 
