@@ -4,21 +4,31 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 
-/** A directory of counterexample files: finding one for a property, and saving a new one once. */
+/**
+ * A directory of counterexample files: finding one for a property, and saving a new one once. The
+ * directory is read and parsed once, on first use; files saved through it join what it knows.
+ */
 public final class Archive {
 
     private final Path dir;
+    private List<Map.Entry<Path, Counterexample>> entries;
 
     public Archive(Path dir) {
         this.dir = dir;
     }
 
-    public Path dir() {
-        return dir;
+    private synchronized List<Map.Entry<Path, Counterexample>> entries() {
+        if (entries == null) {
+            entries = new ArrayList<>();
+            for (Path f : files()) entries.add(Map.entry(f, CounterexampleFile.read(f).counterexample()));
+        }
+        return entries;
     }
 
     public List<Path> files() {
@@ -31,23 +41,22 @@ public final class Archive {
     }
 
     /** The archived files of a (variant, invariant) pair. */
-    public List<Path> of(String variant, String invariant) {
-        return files().stream().filter(f -> {
-            Counterexample cx = CounterexampleFile.read(f).counterexample();
-            return cx.variant().equals(variant) && cx.invariant().equals(invariant);
-        }).toList();
+    public synchronized List<Path> of(String variant, String invariant) {
+        return entries().stream()
+                .filter(e -> e.getValue().variant().equals(variant) && e.getValue().invariant().equals(invariant))
+                .map(Map.Entry::getKey).toList();
     }
 
     /** An archived file with the same variant, invariant and steps, if there is one. */
-    public Optional<Path> duplicateOf(Counterexample cx) {
-        return files().stream().filter(f -> {
-            Counterexample a = CounterexampleFile.read(f).counterexample();
+    public synchronized Optional<Path> duplicateOf(Counterexample cx) {
+        return entries().stream().filter(e -> {
+            Counterexample a = e.getValue();
             return a.variant().equals(cx.variant()) && a.invariant().equals(cx.invariant()) && a.steps().equals(cx.steps());
-        }).findFirst();
+        }).map(Map.Entry::getKey).findFirst();
     }
 
     /** Saves a counterexample unless it is archived already; returns the file that holds it. */
-    public Path save(Counterexample cx) {
+    public synchronized Path save(Counterexample cx) {
         Optional<Path> dup = duplicateOf(cx);
         if (dup.isPresent()) return dup.get();
         try {
@@ -63,6 +72,7 @@ public final class Archive {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
         }
+        entries().add(Map.entry(file, cx));
         return file;
     }
 }

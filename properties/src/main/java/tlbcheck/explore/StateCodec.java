@@ -47,14 +47,6 @@ public final class StateCodec {
         return words;
     }
 
-    static int pteCode(Pte pte) {
-        return pte.code();
-    }
-
-    static Pte pte(int code) {
-        return Pte.fromCode(code);
-    }
-
     static long runningCode(Option<Running> o) {
         if (o.isEmpty()) return 0;
         Running r = o.get();
@@ -98,10 +90,10 @@ public final class StateCodec {
     /** A CPU's part of the state, as two longs to order CPUs by. */
     private static long tlbKey(State s, int cpu) {
         long k = 0;
-        for (int p = 0; p < s.pages(); p++) k = k << PTE_BITS | pteCode(s.cpuTlb(cpu, p));
+        for (int p = 0; p < s.pages(); p++) k = k << PTE_BITS | s.cpuTlb(cpu, p).code();
         if (s.kvm().present()) {
-            for (int p = 0; p < s.pages(); p++) k = k << PTE_BITS | pteCode(s.kvm().vcpuTlb(cpu, p));
-            k = k << PTE_BITS | pteCode(s.kvm().vcpuBlocks().get(cpu));
+            for (int p = 0; p < s.pages(); p++) k = k << PTE_BITS | s.kvm().vcpuTlb(cpu, p).code();
+            k = k << PTE_BITS | s.kvm().vcpuBlocks().get(cpu).code();
             k = k << 3 | s.kvm().vcpuNoProgress(cpu);
         }
         return k;
@@ -164,9 +156,9 @@ public final class StateCodec {
         int[] order = canonicalCpuOrder(s);
         Bits b = new Bits(out, offset);
         for (int p = 0; p < s.pages(); p++) {
-            b.put(pteCode(s.pte(p)), PTE_BITS);
-            for (int c : order) b.put(pteCode(s.cpuTlb(c, p)), PTE_BITS);
-            for (int m = 0; m < s.smmus(); m++) b.put(pteCode(s.smmuTlb(m, p)), PTE_BITS);
+            b.put(s.pte(p).code(), PTE_BITS);
+            for (int c : order) b.put(s.cpuTlb(c, p).code(), PTE_BITS);
+            for (int m = 0; m < s.smmus(); m++) b.put(s.smmuTlb(m, p).code(), PTE_BITS);
             b.put(s.locks().ptlHeld(p) ? 1 : 0, 1);
         }
         for (int f = 0; f < s.frames(); f++) b.put(s.frameFree(f) ? 0 : 1, 1);
@@ -184,11 +176,11 @@ public final class StateCodec {
             var k = s.kvm();
             b.put(k.invalidating(), 2);
             b.put(k.mmuLock() ? 1 : 0, 1);
-            for (int p = 0; p < s.pages(); p++) b.put(pteCode(k.s2().get(p)), PTE_BITS);
-            b.put(pteCode(k.s2Block()), PTE_BITS);
+            for (int p = 0; p < s.pages(); p++) b.put(k.s2().get(p).code(), PTE_BITS);
+            b.put(k.s2Block().code(), PTE_BITS);
             for (int c : order) {
-                for (int p = 0; p < s.pages(); p++) b.put(pteCode(k.vcpuTlb(c, p)), PTE_BITS);
-                b.put(pteCode(k.vcpuBlocks().get(c)), PTE_BITS);
+                for (int p = 0; p < s.pages(); p++) b.put(k.vcpuTlb(c, p).code(), PTE_BITS);
+                b.put(k.vcpuBlocks().get(c).code(), PTE_BITS);
                 b.put(k.vcpuNoProgress(c), 3);
             }
             b.put(k.apicFrame() + 1, 4);
@@ -205,9 +197,9 @@ public final class StateCodec {
         Pte[][] smmu = new Pte[scope.smmus()][pages];
         Boolean[] ptl = new Boolean[pages];
         for (int p = 0; p < pages; p++) {
-            ptes[p] = pte((int) b.get(PTE_BITS));
-            for (int c = 0; c < scope.cpus(); c++) cpu[c][p] = pte((int) b.get(PTE_BITS));
-            for (int m = 0; m < scope.smmus(); m++) smmu[m][p] = pte((int) b.get(PTE_BITS));
+            ptes[p] = Pte.fromCode((int) b.get(PTE_BITS));
+            for (int c = 0; c < scope.cpus(); c++) cpu[c][p] = Pte.fromCode((int) b.get(PTE_BITS));
+            for (int m = 0; m < scope.smmus(); m++) smmu[m][p] = Pte.fromCode((int) b.get(PTE_BITS));
             ptl[p] = b.get(1) == 1;
         }
         Boolean[] inUse = new Boolean[scope.frames()];
@@ -229,16 +221,16 @@ public final class StateCodec {
             int invalidating = (int) b.get(2);
             boolean mmuLock = b.get(1) == 1;
             Pte[] s2 = new Pte[pages];
-            for (int p = 0; p < pages; p++) s2[p] = pte((int) b.get(PTE_BITS));
-            Pte block = pte((int) b.get(PTE_BITS));
+            for (int p = 0; p < pages; p++) s2[p] = Pte.fromCode((int) b.get(PTE_BITS));
+            Pte block = Pte.fromCode((int) b.get(PTE_BITS));
             java.util.List<Array<Pte>> vtlb = new java.util.ArrayList<>();
             Pte[] vblock = new Pte[scope.cpus()];
             Integer[] noProgress = new Integer[scope.cpus()];
             for (int c = 0; c < scope.cpus(); c++) {
                 Pte[] row = new Pte[pages];
-                for (int p = 0; p < pages; p++) row[p] = pte((int) b.get(PTE_BITS));
+                for (int p = 0; p < pages; p++) row[p] = Pte.fromCode((int) b.get(PTE_BITS));
                 vtlb.add(Array.of(row));
-                vblock[c] = pte((int) b.get(PTE_BITS));
+                vblock[c] = Pte.fromCode((int) b.get(PTE_BITS));
                 noProgress[c] = (int) b.get(3);
             }
             int apic = (int) b.get(4) - 1;

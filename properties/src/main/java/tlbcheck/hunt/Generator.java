@@ -75,14 +75,6 @@ public final class Generator {
             }
         }
 
-        public Array<String> leftOut() {
-            Array<String> out = Array.empty();
-            for (int k = 0; k < kinds.length; k++) {
-                if (!allowed[k]) out = out.append(kinds[k]);
-            }
-            return out;
-        }
-
         /** An enabled step, or none when the machine can do nothing at all. */
         public Option<Step> next(State state, SplittableRandom random) {
             int total = cumulative[cumulative.length - 1];

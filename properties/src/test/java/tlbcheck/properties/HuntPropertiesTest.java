@@ -92,9 +92,14 @@ class HuntPropertiesTest {
         return Path.of(System.getProperty("tlbcheck.counterexamples", "../counterexamples"));
     }
 
+    /** The source archive and the build's own, each read once for the whole run. */
+    static final Archive ARCHIVE = new Archive(archiveDir());
+    static final Archive FOUND = new Archive(
+            Path.of(System.getProperty("tlbcheck.output", "target/tlbcheck")).resolve("counterexamples"));
+
     /** The repository-relative path of an archived file of this property, or null. */
     static String archived(Variant variant, Invariant invariant) {
-        return new Archive(archiveDir()).of(variant.name(), invariant.name()).stream().findFirst()
+        return ARCHIVE.of(variant.name(), invariant.name()).stream().findFirst()
                 .map(p -> "counterexamples/" + p.getFileName()).orElse(null);
     }
 
@@ -105,18 +110,16 @@ class HuntPropertiesTest {
     static String archive(HuntResult r, Variant variant, Invariant invariant) {
         Counterexample cx = CounterexampleFile.of(r.model(), invariant, r.shrunk().get().steps(),
                 r.shrunk().get().violation(), Long.toString(r.seed()), "hunt", Expected.fixedBy(variant.row(), invariant.number()));
-        Archive archive = new Archive(archiveDir());
-        java.util.Optional<Path> dup = archive.duplicateOf(cx);
+        java.util.Optional<Path> dup = ARCHIVE.duplicateOf(cx);
         if (dup.isPresent()) {
             return "counterexamples/" + dup.get().getFileName();
         }
         if (Boolean.getBoolean("tlbcheck.archive")) {
-            Path file = archive.save(cx);
+            Path file = ARCHIVE.save(cx);
             System.out.println("archived new counterexample: " + file);
             return "counterexamples/" + file.getFileName();
         }
-        Path out = Path.of(System.getProperty("tlbcheck.output", "target/tlbcheck")).resolve("counterexamples");
-        Path file = new Archive(out).save(cx);
+        Path file = FOUND.save(cx);
         System.out.println("new counterexample (not archived; -Pdeep-hunt archives): " + file);
         String already = archived(variant, invariant);
         return already != null ? already : "properties/target/tlbcheck/counterexamples/" + file.getFileName();

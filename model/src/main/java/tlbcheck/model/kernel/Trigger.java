@@ -56,7 +56,6 @@ public enum Trigger {
             case S2_PAGE_READ_ONLY: return k.present() && k.s2().get(page) instanceof Pte.Valid v && v.perm() == Perm.RO;
             case S2_PAGE_VALID: return k.present() && k.s2().get(page).present();
             case S2_PAGE_NONE: return k.present() && k.s2Block().none() && k.s2().get(page).none();
-            case VCPU_FAULT: return k.present() && k.s2().get(page) instanceof Pte.Valid;
             default: return false;
         }
     }
