@@ -34,7 +34,8 @@ final class ExhaustiveCheck {
     static void check(Variant variant, Invariant invariant, String expected) {
         Scope scope = HuntSettings.get("tlbcheck.scope").map(Scope::parse).getOrElse(variant.smallScope());
         Model model = new Model(variant, scope);
-        Explorer.Config config = Explorer.Config.defaults().withProgress(HuntSettings.deep() ? 10 : 0);
+        int depth = HuntSettings.get("tlbcheck.depth").map(Integer::parseInt).getOrElse(0);
+        Explorer.Config config = Explorer.Config.defaults().withProgress(HuntSettings.deep() ? 10 : 0).withMaxDepth(depth);
         ExploreResult r = Explorer.explore(model, invariant, config, System.out::println);
         System.out.printf("%s / %s: %s in %.2fs (%.0f states/s, %.1f bytes/state, collision odds %.1e)%n",
                 variant.name(), invariant.name(), r.verdict(), r.seconds(), r.statesPerSecond(), r.bytesPerState(),
@@ -67,7 +68,7 @@ final class ExhaustiveCheck {
             Replay.Outcome replay = Replay.run(model, r.trace().get(), List.of(invariant));
             assertEquals(r.trace().get().size(), replay.transitions().size(), "the shortest trace violates at its last step");
             assertTrue(replay.violation().isDefined());
-        } else {
+        } else if (depth == 0) {
             assertTrue(r.complete(), () -> "the small scope must be explored completely: " + r.verdict());
         }
     }
