@@ -47,6 +47,11 @@ public record Kvm(int invalidating, boolean mmuLock, Array<Pte> s2, Pte s2Block,
         return s2.get(page);
     }
 
+    /** Everything a vCPU's TLB may translate guest page g with: its page entry and its block entry. */
+    public Pte[] vcpuTranslations(int cpu, int page) {
+        return new Pte[] {vcpuTlb(cpu, page), blockMapping(cpu, page)};
+    }
+
     /** What a vCPU's cached block entry maps guest page g to. */
     public Pte blockMapping(int cpu, int page) {
         Pte b = vcpuBlocks.get(cpu);

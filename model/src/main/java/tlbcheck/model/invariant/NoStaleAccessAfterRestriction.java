@@ -40,8 +40,9 @@ public final class NoStaleAccessAfterRestriction implements Invariant {
         if (k.present() && s.running().exists(r -> r.isDefined() && r.get().wrotePte())) {
             for (int g = 0; g < s.pages(); g++) {
                 for (int c = 0; c < s.cpus(); c++) {
-                    if (excess(k.vcpuTlb(c, g), k.mapping(g)).isDefined()
-                            || excess(k.blockMapping(c, g), k.mapping(g)).isDefined()) return true;
+                    for (Pte e : k.vcpuTranslations(c, g)) {
+                        if (excess(e, k.mapping(g)).isDefined()) return true;
+                    }
                 }
             }
         }
@@ -81,8 +82,7 @@ public final class NoStaleAccessAfterRestriction implements Invariant {
             for (int g = 0; g < s.pages(); g++) {
                 Pte mapping = k.mapping(g);
                 for (int c = 0; c < s.cpus(); c++) {
-                    Pte[] cached = {k.vcpuTlb(c, g), k.blockMapping(c, g)};
-                    for (Pte e : cached) {
+                    for (Pte e : k.vcpuTranslations(c, g)) {
                         Option<String> grant = excess(e, mapping);
                         if (grant.isDefined()) {
                             return Option.some(violation("vCPU" + c + " still grants " + grant.get() + " (guest page "

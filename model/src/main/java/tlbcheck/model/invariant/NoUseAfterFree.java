@@ -57,8 +57,7 @@ public final class NoUseAfterFree implements Invariant {
                     return Option.some(survivor(s, "stage 2's entry for guest page " + g, k.mapping(g).frame()));
                 }
                 for (int c = 0; c < s.cpus(); c++) {
-                    Pte[] cached = {k.vcpuTlb(c, g), k.blockMapping(c, g)};
-                    for (Pte e : cached) {
+                    for (Pte e : k.vcpuTranslations(c, g)) {
                         if (e.present() && s.frameFree(e.frame())) {
                             return Option.some(survivor(s, "vCPU" + c + "'s TLB entry for guest page " + g, e.frame()));
                         }

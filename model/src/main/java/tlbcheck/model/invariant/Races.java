@@ -41,8 +41,8 @@ public final class Races {
                 if (k.present()) {
                     if (k.mapping(page).frame() == r.oldFrame()) return true;
                     for (int v = 0; v < s.cpus(); v++) {
-                        if (k.vcpuTlb(v, page).frame() == r.oldFrame() || k.blockMapping(v, page).frame() == r.oldFrame()) {
-                            return true;
+                        for (Pte e : k.vcpuTranslations(v, page)) {
+                            if (e.frame() == r.oldFrame()) return true;
                         }
                     }
                 }
