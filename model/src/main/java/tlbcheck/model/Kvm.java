@@ -52,6 +52,16 @@ public record Kvm(int invalidating, boolean mmuLock, Array<Pte> s2, Pte s2Block,
         return new Pte[] {vcpuTlb(cpu, page), blockMapping(cpu, page)};
     }
 
+    /** The vCPU TLB entries for guest page g that grant more than {@code mapping} (bits of {@link Running}). */
+    public int vcpusBeyond(int page, Pte mapping) {
+        int mask = 0;
+        for (int c = 0; c < vcpuTlbs.size(); c++) {
+            if (vcpuTlb(c, page).beyond(mapping).isDefined()) mask |= Running.vcpuBit(c);
+            if (blockMapping(c, page).beyond(mapping).isDefined()) mask |= Running.vcpuBlockBit(c);
+        }
+        return mask;
+    }
+
     /** What a vCPU's cached block entry maps guest page g to. */
     public Pte blockMapping(int cpu, int page) {
         Pte b = vcpuBlocks.get(cpu);

@@ -37,6 +37,21 @@ public sealed interface Pte permits Pte.Invalid, Pte.Valid, Pte.Migration, Pte.L
         return this instanceof Invalid;
     }
 
+    /**
+     * What this cached translation grants beyond {@code pte}, the entry it is compared with: access to
+     * an unmapped page, to another frame, or write where {@code pte} allows only reads; none when it
+     * grants nothing more.
+     */
+    default io.vavr.control.Option<String> beyond(Pte pte) {
+        if (!present()) return io.vavr.control.Option.none();
+        if (!pte.present()) return io.vavr.control.Option.some("access to unmapped page");
+        if (frame() != pte.frame()) return io.vavr.control.Option.some("access to the old frame f" + frame());
+        if (((Valid) this).perm() == Perm.RW && ((Valid) pte).perm() == Perm.RO) {
+            return io.vavr.control.Option.some("write to a write-protected page");
+        }
+        return io.vavr.control.Option.none();
+    }
+
     /** True when this translation lets an access of the given kind through. */
     boolean permits(boolean write);
 

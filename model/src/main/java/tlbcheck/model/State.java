@@ -60,14 +60,42 @@ public record State(Array<Pte> ptes,
         return new State(ptes.update(page, pte), cpuTlbs, smmuTlbs, frameInUse, locks, running, devs, kvm);
     }
 
+    /** Changes a CPU TLB entry; a procedure that owed this entry's invalidation no longer does. */
     public State withCpuTlb(int cpu, int page, Pte entry) {
         return new State(ptes, cpuTlbs.update(cpu, cpuTlbs.get(cpu).update(page, entry)),
-                smmuTlbs, frameInUse, locks, running, devices, kvm);
+                smmuTlbs, frameInUse, locks, paid(running, page, Running.cpuBit(cpu)), devices, kvm);
     }
 
     public State withSmmuTlb(int smmu, int page, Pte entry) {
         return new State(ptes, cpuTlbs, smmuTlbs.update(smmu, smmuTlbs.get(smmu).update(page, entry)),
-                frameInUse, locks, running, devices, kvm);
+                frameInUse, locks, paid(running, page, Running.smmuBit(smmu)), devices, kvm);
+    }
+
+    /**
+     * The CPU and SMMU TLBs whose entry for the page grants more than {@code pte}: what a procedure that
+     * writes {@code pte} there owes an invalidation to.
+     */
+    public int tlbsBeyond(int page, Pte pte) {
+        int mask = 0;
+        for (int c = 0; c < cpus(); c++) {
+            if (cpuTlb(c, page).beyond(pte).isDefined()) mask |= Running.cpuBit(c);
+        }
+        for (int m = 0; m < smmus(); m++) {
+            if (smmuTlb(m, page).beyond(pte).isDefined()) mask |= Running.smmuBit(m);
+        }
+        return mask;
+    }
+
+    /** Clears the given TLB bits from the debts of the procedures in flight on this page. */
+    private static Array<Option<Running>> paid(Array<Option<Running>> running, int page, int bits) {
+        Array<Option<Running>> out = running;
+        for (int c = 0; c < running.size(); c++) {
+            Option<Running> o = running.get(c);
+            if (o.isDefined() && o.get().page() == page && (o.get().owed() & bits) != 0) {
+                out = out.update(c, Option.some(o.get().withOwed(o.get().owed() & ~bits)));
+            }
+        }
+        return out;
     }
 
     public State withFrame(int frame, boolean inUse) {
@@ -86,8 +114,19 @@ public record State(Array<Pte> ptes,
         return withRunning(cpu, Option.some(next));
     }
 
+    /** Replaces KVM's state; a procedure that owed an invalidation of a vCPU entry that changed no longer does. */
     public State withKvm(Kvm next) {
-        return new State(ptes, cpuTlbs, smmuTlbs, frameInUse, locks, running, devices, next);
+        Array<Option<Running>> r = running;
+        for (int c = 0; c < r.size(); c++) {
+            Option<Running> o = r.get(c);
+            if (o.isEmpty() || o.get().owed() == 0) continue;
+            int page = o.get().page();
+            for (int v = 0; v < kvm.vcpuTlbs().size(); v++) {
+                if (!kvm.vcpuTlb(v, page).equals(next.vcpuTlb(v, page))) r = paid(r, page, Running.vcpuBit(v));
+                if (!kvm.vcpuBlocks().get(v).equals(next.vcpuBlocks().get(v))) r = paid(r, page, Running.vcpuBlockBit(v));
+            }
+        }
+        return new State(ptes, cpuTlbs, smmuTlbs, frameInUse, locks, r, devices, next);
     }
 
     public State withDevice(int dev, Device next) {

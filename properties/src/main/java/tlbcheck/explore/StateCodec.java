@@ -33,7 +33,7 @@ public final class StateCodec {
         int kvmBits = model.platform().guest() == tlbcheck.model.Platform.Guest.NONE ? 0
                 : 2 + 1 + PTE_BITS * (scope.pages() + 1) + scope.cpus() * (PTE_BITS * (scope.pages() + 1) + 3) + 4 + 2;
         int bits = scope.pages() * (PTE_BITS * (1 + scope.cpus() + scope.smmus()) + 1)
-                + scope.frames() + 4 + scope.cpus() * RUNNING_BITS + scope.smmus() * DEVICE_BITS + kvmBits;
+                + scope.frames() + 4 + scope.cpus() * (RUNNING_BITS + Running.OWED_BITS) + scope.smmus() * DEVICE_BITS + kvmBits;
         this.kvm = kvmBits > 0;
         this.words = (bits + 63) / 64;
         Preconditions.checkArgument(model.kernel().procedures().size() <= 16, "at most 16 procedures can be encoded");
@@ -84,7 +84,26 @@ public final class StateCodec {
         int pc = (int) (c & 63); c >>>= 6;
         int procedure = (int) (c & 15);
         return Option.some(new Running(procedure, pc, page, write, device, newFrame, oldFrame, wrote, flushes, secondary,
-                inRange, seqMoved, snapshot));
+                inRange, seqMoved, snapshot, 0));
+    }
+
+    /** A procedure's owed-TLB bits with CPU and vCPU bits moved to the CPUs' canonical positions. */
+    static int renamed(int owed, int[] position) {
+        int out = owed;
+        for (int c = 0; c < position.length; c++) {
+            out &= ~(Running.cpuBit(c) | Running.vcpuBit(c) | Running.vcpuBlockBit(c));
+        }
+        for (int c = 0; c < position.length; c++) {
+            int p = position[c];
+            if ((owed & Running.cpuBit(c)) != 0) out |= Running.cpuBit(p);
+            if ((owed & Running.vcpuBit(c)) != 0) out |= Running.vcpuBit(p);
+            if ((owed & Running.vcpuBlockBit(c)) != 0) out |= Running.vcpuBlockBit(p);
+        }
+        return out;
+    }
+
+    private static long owed(Option<Running> o) {
+        return o.isEmpty() ? 0 : o.get().owed();
     }
 
     /** A CPU's part of the state, as two longs to order CPUs by. */
@@ -164,7 +183,12 @@ public final class StateCodec {
         for (int f = 0; f < s.frames(); f++) b.put(s.frameFree(f) ? 0 : 1, 1);
         b.put(s.locks().mmapReaders(), 3);
         b.put(s.locks().mmapWriter() ? 1 : 0, 1);
-        for (int c : order) b.put(runningCode(s.running(c)), RUNNING_BITS);
+        int[] position = new int[order.length];
+        for (int i = 0; i < order.length; i++) position[order[i]] = i;
+        for (int c : order) {
+            b.put(runningCode(s.running(c)), RUNNING_BITS);
+            b.put(renamed((int) owed(s.running(c)), position), Running.OWED_BITS);
+        }
         for (int d = 0; d < s.smmus(); d++) {
             Device dev = s.device(d);
             b.put(dev.status().ordinal(), 2);
@@ -207,7 +231,11 @@ public final class StateCodec {
         int readers = (int) b.get(3);
         boolean writer = b.get(1) == 1;
         java.util.List<Option<Running>> running = new java.util.ArrayList<>();
-        for (int c = 0; c < scope.cpus(); c++) running.add(running(b.get(RUNNING_BITS)));
+        for (int c = 0; c < scope.cpus(); c++) {
+            Option<Running> r = running(b.get(RUNNING_BITS));
+            int owed = (int) b.get(Running.OWED_BITS);
+            running.add(r.map(x -> x.withOwed(owed)));
+        }
         java.util.List<Device> devices = new java.util.ArrayList<>();
         for (int d = 0; d < scope.smmus(); d++) {
             DeviceStatus status = DeviceStatus.values()[(int) b.get(2)];

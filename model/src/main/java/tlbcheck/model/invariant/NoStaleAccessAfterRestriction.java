@@ -4,13 +4,25 @@ import io.vavr.control.Option;
 import tlbcheck.model.Model;
 import tlbcheck.model.Perm;
 import tlbcheck.model.Pte;
+import tlbcheck.model.Running;
 import tlbcheck.model.State;
 import tlbcheck.model.Transition;
 
 /**
- * Invariant 2: once a write-protect, unmap or migrate has finished its maintenance, no CPU or SMMU
- * TLB grants write (after a write-protect) or any access (after an unmap or a migration) through the
- * old translation.
+ * Invariant 2: once a write-protect, unmap or migrate has finished its maintenance, no CPU, SMMU or
+ * vCPU TLB grants write (after a write-protect) or any access (after an unmap or a migration) through
+ * the old translation.
+ *
+ * <p>Judged per procedure. A procedure's PTE (or stage-2) write that leaves a TLB entry granting more
+ * than the new entry puts that TLB in the procedure's debt ({@link Running#owed}); the debt is paid
+ * when that entry changes (invalidated, evicted, refilled). When the procedure completes, every debt
+ * must be paid, whatever else is in flight: the caller of {@code mprotect} was promised that no write
+ * goes through once it returns, and another path's pending flush of the same page does not keep that
+ * promise. The exemption is only the window inside the procedure, between its write and its own
+ * maintenance. Afterwards nothing new can exceed the PTE while it is unchanged (TLBs fill only from it),
+ * so judging at completion covers "at every later point". Besides, at any step, no TLB may grant more
+ * than its PTE while no procedure in flight owes maintenance for that page: that catches staleness no
+ * procedure answers for.
  */
 public final class NoStaleAccessAfterRestriction implements Invariant {
 
@@ -24,20 +36,19 @@ public final class NoStaleAccessAfterRestriction implements Invariant {
 
     /** What a cached entry grants beyond its PTE, or none. */
     static Option<String> excess(Pte cached, Pte pte) {
-        if (!cached.present()) return Option.none();
-        if (!pte.present()) return Option.some("access to unmapped page");
-        if (cached.frame() != pte.frame()) return Option.some("access to the old frame f" + cached.frame());
-        if (((Pte.Valid) cached).perm() == Perm.RW && ((Pte.Valid) pte).perm() == Perm.RO) {
-            return Option.some("write to a write-protected page");
-        }
-        return Option.none();
+        return cached.beyond(pte);
+    }
+
+    /** Some procedure in flight has written and not finished its maintenance (the blanket window). */
+    private static boolean anyWriterInFlight(State s) {
+        return s.running().exists(r -> r.isDefined() && r.get().wrotePte());
     }
 
     @Override
     public boolean racy(Model model, Transition t) {
         State s = t.after();
         var k = s.kvm();
-        if (k.present() && s.running().exists(r -> r.isDefined() && r.get().wrotePte())) {
+        if (k.present() && anyWriterInFlight(s)) {
             for (int g = 0; g < s.pages(); g++) {
                 for (int c = 0; c < s.cpus(); c++) {
                     for (Pte e : k.vcpuTranslations(c, g)) {
@@ -65,8 +76,11 @@ public final class NoStaleAccessAfterRestriction implements Invariant {
 
     @Override
     public Option<Violation> check(Model model, Transition t) {
+        Option<Violation> unpaid = t.completed().flatMap(done -> unpaid(model, t, done));
+        if (unpaid.isDefined()) return unpaid;
         State s = t.after();
         for (int page = 0; page < s.pages(); page++) {
+            if (s.maintenancePending(page)) continue;
             Pte pte = s.pte(page);
             for (int c = 0; c < s.cpus(); c++) {
                 Option<Violation> v = judge(model, t, "CPU" + c, page, s.cpuTlb(c, page), pte);
@@ -78,17 +92,13 @@ public final class NoStaleAccessAfterRestriction implements Invariant {
             }
         }
         var k = s.kvm();
-        if (k.present() && !s.running().exists(r -> r.isDefined() && r.get().wrotePte())) {
+        if (k.present() && !anyWriterInFlight(s)) {
             for (int g = 0; g < s.pages(); g++) {
                 Pte mapping = k.mapping(g);
                 for (int c = 0; c < s.cpus(); c++) {
                     for (Pte e : k.vcpuTranslations(c, g)) {
-                        Option<String> grant = excess(e, mapping);
-                        if (grant.isDefined()) {
-                            return Option.some(violation("vCPU" + c + " still grants " + grant.get() + " (guest page "
-                                    + g + ", " + e + ") after " + Blame.finished(model, t) + "; stage 2 maps " + mapping,
-                                    "guest page " + g + ": stage 2 " + mapping + ", vCPU" + c + " TLB " + e));
-                        }
+                        Option<Violation> v = judgeVcpu(model, t, c, g, e, mapping);
+                        if (v.isDefined()) return v;
                     }
                 }
             }
@@ -96,12 +106,48 @@ public final class NoStaleAccessAfterRestriction implements Invariant {
         return Option.none();
     }
 
+    /** The procedure that just completed left a TLB it made stale still granting more than the page does now. */
+    private Option<Violation> unpaid(Model model, Transition t, Running done) {
+        if (done.owed() == 0) return Option.none();
+        State s = t.after();
+        int page = done.page();
+        for (int c = 0; c < s.cpus(); c++) {
+            if ((done.owed() & Running.cpuBit(c)) == 0) continue;
+            Option<Violation> v = judge(model, t, "CPU" + c, page, s.cpuTlb(c, page), s.pte(page));
+            if (v.isDefined()) return v;
+        }
+        for (int m = 0; m < s.smmus(); m++) {
+            if ((done.owed() & Running.smmuBit(m)) == 0) continue;
+            Option<Violation> v = judge(model, t, "SMMU" + m, page, s.smmuTlb(m, page), s.pte(page));
+            if (v.isDefined()) return v;
+        }
+        var k = s.kvm();
+        for (int c = 0; k.present() && c < s.cpus(); c++) {
+            Pte[] cached = k.vcpuTranslations(c, page);
+            int[] bits = {Running.vcpuBit(c), Running.vcpuBlockBit(c)};
+            for (int i = 0; i < cached.length; i++) {
+                if ((done.owed() & bits[i]) == 0) continue;
+                Option<Violation> v = judgeVcpu(model, t, c, page, cached[i], k.mapping(page));
+                if (v.isDefined()) return v;
+            }
+        }
+        return Option.none();
+    }
+
     private Option<Violation> judge(Model model, Transition t, String tlb, int page, Pte cached, Pte pte) {
         Option<String> grant = excess(cached, pte);
-        if (grant.isEmpty() || t.after().maintenancePending(page)) return Option.none();
+        if (grant.isEmpty()) return Option.none();
         return Option.some(violation(
                 tlb + " still grants " + grant.get() + " " + page + " (" + cached + ") after "
                         + Blame.finished(model, t) + "; PTE is " + pte,
                 "page " + page + ": PTE " + pte + ", " + tlb + " TLB " + cached));
+    }
+
+    private Option<Violation> judgeVcpu(Model model, Transition t, int cpu, int page, Pte cached, Pte mapping) {
+        Option<String> grant = excess(cached, mapping);
+        if (grant.isEmpty()) return Option.none();
+        return Option.some(violation("vCPU" + cpu + " still grants " + grant.get() + " (guest page " + page + ", "
+                        + cached + ") after " + Blame.finished(model, t) + "; stage 2 maps " + mapping,
+                "guest page " + page + ": stage 2 " + mapping + ", vCPU" + cpu + " TLB " + cached));
     }
 }

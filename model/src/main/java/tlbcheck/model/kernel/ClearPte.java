@@ -25,8 +25,8 @@ public record ClearPte(boolean migrationEntry) implements Op {
         Pte pte = state.pte(running.page());
         if (pte.present()) {
             Pte next = migrationEntry ? Pte.Migration.of(pte.frame()) : Pte.INVALID;
-            return state.withPte(running.page(), next)
-                    .withRunning(cpu, running.wrote().withOldFrame(pte.frame()).next());
+            return state.withPte(running.page(), next).withRunning(cpu,
+                    running.wrote().owes(state.tlbsBeyond(running.page(), next)).withOldFrame(pte.frame()).next());
         }
         if (!migrationEntry && pte instanceof Pte.Migration) {
             return state.withPte(running.page(), Pte.INVALID).withRunning(cpu, running.next());

@@ -29,7 +29,8 @@ public record MapNewFrame() implements Op {
             if (frame < 0) return s.withRunning(cpu, running.next());
             s = s.withFrame(frame, true);
         }
-        return s.withPte(running.page(), Pte.valid(frame, running.write() ? Perm.RW : Perm.RO))
-                .withRunning(cpu, running.wrote().withNewFrame(frame).next());
+        Pte mapped = Pte.valid(frame, running.write() ? Perm.RW : Perm.RO);
+        return s.withPte(running.page(), mapped)
+                .withRunning(cpu, running.wrote().owes(s.tlbsBeyond(running.page(), mapped)).withNewFrame(frame).next());
     }
 }

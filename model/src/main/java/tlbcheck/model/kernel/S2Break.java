@@ -23,8 +23,9 @@ public record S2Break(S2Change change) implements Op {
         if (change.read(k, running.page()) != running.snapshot()) {
             return state.withRunning(cpu, running.jump(model.kernel().procedure(running.procedure()).length()));
         }
-        Running r = running.wrote();
+        var broken = change.broken(k, running.page());
+        Running r = running.wrote().owes(k.vcpusBeyond(running.page(), broken.mapping(running.page())));
         if (change == S2Change.UNMAP) r = r.withOldFrame(Pte.fromCode(running.snapshot()).frame());
-        return state.withKvm(change.broken(k, running.page())).withRunning(cpu, r.next());
+        return state.withKvm(broken).withRunning(cpu, r.next());
     }
 }

@@ -37,6 +37,7 @@ public record S2Make(S2Change change, boolean cas) implements Op {
             frame = s.lowestFreeFrame();
             s = s.withFrame(frame, true);
         }
-        return s.withKvm(change.made(k, running.page(), running.snapshot(), frame)).withRunning(cpu, running.wrote().next());
+        var made = change.made(k, running.page(), running.snapshot(), frame);
+        return s.withKvm(made).withRunning(cpu, running.wrote().owes(k.vcpusBeyond(running.page(), made.mapping(running.page()))).next());
     }
 }

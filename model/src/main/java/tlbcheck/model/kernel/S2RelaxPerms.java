@@ -25,8 +25,9 @@ public record S2RelaxPerms() implements Op {
         var k = state.kvm();
         Pte entry = k.s2().get(running.page());
         if (k.s2Block().none() && entry instanceof Pte.Valid v && v.perm() == Perm.RO) {
-            return state.withKvm(k.withS2(running.page(), Pte.valid(v.frame(), Perm.RW)))
-                    .withRunning(cpu, running.wrote().next());
+            Pte relaxed = Pte.valid(v.frame(), Perm.RW);
+            return state.withKvm(k.withS2(running.page(), relaxed))
+                    .withRunning(cpu, running.wrote().owes(k.vcpusBeyond(running.page(), relaxed)).next());
         }
         return state.withRunning(cpu, running.next());
     }

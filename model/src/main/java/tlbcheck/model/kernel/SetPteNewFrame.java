@@ -25,11 +25,14 @@ public record SetPteNewFrame(Perm perm) implements Op {
         boolean ours = running.oldFrame() >= 0 && pte instanceof Pte.Migration m && m.frame() == running.oldFrame();
         if (running.newFrame() < 0) {
             if (!ours) return state.withRunning(cpu, running.next());
-            return state.withPte(running.page(), Pte.valid(running.oldFrame(), perm))
-                    .withRunning(cpu, running.wrote().withOldFrame(-1).next());
+            Pte restored = Pte.valid(running.oldFrame(), perm);
+            return state.withPte(running.page(), restored).withRunning(cpu,
+                    running.wrote().owes(state.tlbsBeyond(running.page(), restored)).withOldFrame(-1).next());
         }
         if (ours) {
-            return state.withPte(running.page(), Pte.valid(running.newFrame(), perm)).withRunning(cpu, running.wrote().next());
+            Pte next = Pte.valid(running.newFrame(), perm);
+            return state.withPte(running.page(), next)
+                    .withRunning(cpu, running.wrote().owes(state.tlbsBeyond(running.page(), next)).next());
         }
         return state.withFrame(running.newFrame(), false).withRunning(cpu, running.withNewFrame(-1).next());
     }

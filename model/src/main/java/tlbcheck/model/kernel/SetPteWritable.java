@@ -20,7 +20,9 @@ public record SetPteWritable() implements Op {
     public State apply(Model model, State state, int cpu, Running running) {
         Pte pte = state.pte(running.page());
         if (pte instanceof Pte.Valid v && v.perm() == Perm.RO) {
-            return state.withPte(running.page(), Pte.valid(v.frame(), Perm.RW)).withRunning(cpu, running.wrote().next());
+            Pte next = Pte.valid(v.frame(), Perm.RW);
+            return state.withPte(running.page(), next)
+                    .withRunning(cpu, running.wrote().owes(state.tlbsBeyond(running.page(), next)).next());
         }
         return state.withRunning(cpu, running.next());
     }
