@@ -8,7 +8,8 @@ import tlbcheck.model.step.Step;
 /**
  * A counterexample as plain-text lanes, one column per actor and one row per step, at most 72
  * columns wide so it pastes into a review mail. A step's text starts in its actor's lane and runs
- * to the right; a CPU's lane shows ':' while it is inside a procedure.
+ * to the right; a CPU's lane shows ':' while it is inside a procedure. A text too long for the row is
+ * cut with a note number, and the whole text is listed under the diagram.
  */
 public final class Lanes {
 
@@ -33,6 +34,7 @@ public final class Lanes {
         for (String a : actors) head.append(pad(a, lane));
         out.append(head.toString().stripTrailing()).append('\n');
         State s = model.initial();
+        java.util.List<String> notes = new java.util.ArrayList<>();
         int i = 0;
         for (Step step : steps) {
             i++;
@@ -49,11 +51,34 @@ public final class Lanes {
             String line = new String(row, 0, at) + text + " ";
             if (line.length() < row.length) line = line + new String(row, line.length(), row.length - line.length());
             line = line.stripTrailing();
-            if (line.length() > WIDTH) line = line.substring(0, WIDTH - 1) + "~";
+            if (line.length() > WIDTH) {
+                String mark = "~[" + (notes.size() + 1) + "]";
+                line = line.substring(0, WIDTH - mark.length()) + mark;
+                notes.add(text);
+            }
             out.append(line).append('\n');
             s = model.fire(s, step).after();
         }
+        for (int n = 0; n < notes.size(); n++) {
+            out.append(wrap("[" + (n + 1) + "] ", notes.get(n)));
+        }
         return out.toString();
+    }
+
+    /** The text after a prefix, wrapped at spaces to {@link #WIDTH} columns, continuation lines indented. */
+    private static String wrap(String prefix, String text) {
+        StringBuilder out = new StringBuilder();
+        String indent = " ".repeat(prefix.length());
+        StringBuilder line = new StringBuilder(prefix);
+        for (String word : text.split(" ")) {
+            if (line.length() > indent.length() && line.length() + 1 + word.length() > WIDTH) {
+                out.append(line.toString().stripTrailing()).append('\n');
+                line = new StringBuilder(indent);
+            }
+            if (line.length() > indent.length() && !line.toString().endsWith(" ")) line.append(' ');
+            line.append(word);
+        }
+        return out.append(line.toString().stripTrailing()).append('\n').toString();
     }
 
     private static String pad(String s, int width) {

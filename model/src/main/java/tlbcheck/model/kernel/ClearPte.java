@@ -21,6 +21,11 @@ public record ClearPte(boolean migrationEntry) implements Op {
     }
 
     @Override
+    public String skipReason(Model model, State state, int cpu, Running running) {
+        return "PTE already clear (" + state.pte(running.page()) + ")";
+    }
+
+    @Override
     public State apply(Model model, State state, int cpu, Running running) {
         Pte pte = state.pte(running.page());
         if (pte.present()) {

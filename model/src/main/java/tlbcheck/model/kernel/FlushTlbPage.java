@@ -26,6 +26,16 @@ public record FlushTlbPage(String kernelName, boolean broadcast) implements Op {
     }
 
     @Override
+    public boolean invalidates() {
+        return true;
+    }
+
+    @Override
+    public String skipReason(Model model, State state, int cpu, Running running) {
+        return "this procedure changed no PTE, so it owes no flush";
+    }
+
+    @Override
     public State apply(Model model, State state, int cpu, Running running) {
         if (!running.wrotePte()) {
             return state.withRunning(cpu, running.next());

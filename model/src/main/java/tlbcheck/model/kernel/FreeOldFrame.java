@@ -15,6 +15,11 @@ public record FreeOldFrame() implements Op {
     }
 
     @Override
+    public String skipReason(Model model, State state, int cpu, Running running) {
+        return "no frame was unmapped";
+    }
+
+    @Override
     public State apply(Model model, State state, int cpu, Running running) {
         if (running.oldFrame() < 0) {
             return state.withRunning(cpu, running.next());

@@ -18,6 +18,11 @@ public record Goto(int skip) implements Op {
     }
 
     @Override
+    public String skipReason(Model model, State state, int cpu, Running running) {
+        return "the other branch ran";
+    }
+
+    @Override
     public State apply(Model model, State state, int cpu, Running running) {
         return state.withRunning(cpu, running.jump(1 + skip));
     }

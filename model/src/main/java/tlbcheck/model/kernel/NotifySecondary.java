@@ -27,6 +27,16 @@ public record NotifySecondary(String site, boolean onlyAfterFlush) implements Op
     }
 
     @Override
+    public boolean invalidates() {
+        return true;
+    }
+
+    @Override
+    public String skipReason(Model model, State state, int cpu, Running running) {
+        return "this procedure changed no PTE, so no CPU flush to mirror";
+    }
+
+    @Override
     public State apply(Model model, State state, int cpu, Running running) {
         if (onlyAfterFlush && !running.wrotePte()) {
             return state.withRunning(cpu, running.next());

@@ -6,9 +6,25 @@ import tlbcheck.model.Running;
 import tlbcheck.model.State;
 
 /**
- * One atomic step of a kernel procedure, run by the CPU the procedure is on. An op is a pure
- * function of the state; an op that cannot run yet (a lock is held, no frame is free) is refused
- * with a reason, and the procedure waits.
+ * One atomic step of a kernel procedure, run by the CPU the procedure is on: the extension point for
+ * a behaviour no existing op has (see the README, "Writing an op").
+ *
+ * <p>The contract:
+ * <ul>
+ *   <li>{@link #apply} is a pure function of its arguments. It returns a new state (the inputs are
+ *       immutable values) and moves the procedure on, normally with {@code running.next()}; it may jump
+ *       ({@code running.jump(n)}) to skip ops. It reads anything in the state, and writes only what the
+ *       kernel step it stands for writes, through the state's withers ({@code withPte}, {@code withCpuTlb},
+ *       {@code broadcastTlbi}, {@code withFrame}, {@code withLocks}, {@code withKvm}).</li>
+ *   <li>{@link #refusal} says why the op cannot run yet (a lock held elsewhere, no free frame); the CPU
+ *       waits there and other steps run. It must not depend on anything but the state and the procedure's
+ *       locals, so that the hunt, the explorer and replay agree.</li>
+ *   <li>A PTE write records that the procedure owes maintenance: {@code running.wrote()}, with
+ *       {@code owes(state.tlbsBeyond(page, newPte))} so invariant 2 can hold the procedure to it.</li>
+ *   <li>{@link #name} is the kernel's name for the step, as a reviewer writes it in a mail. An op that
+ *       may do nothing says so in {@link #skipReason}, so traces print "skipped: reason" instead of the
+ *       name of something that did not happen.</li>
+ * </ul>
  */
 public interface Op {
 
@@ -28,9 +44,23 @@ public interface Op {
         return false;
     }
 
+    /** An invalidation (TLBI, SMMU command, notifier call): traces say what it dropped, or that it found nothing. */
+    default boolean invalidates() {
+        return false;
+    }
+
     /** Whether the op can run now: {@link #refusal} without the reason. */
     default boolean ready(Model model, State state, int cpu, Running running) {
         return refusal(model, state, cpu, running).isEmpty();
+    }
+
+    /**
+     * Why the op, about to run in this state, will change nothing but the procedure's position: printed
+     * as "skipped: ..." in traces. Called only when that is so; the default covers a condition the op's
+     * name already states.
+     */
+    default String skipReason(Model model, State state, int cpu, Running running) {
+        return "nothing to do";
     }
 
     /** Runs the op; returns the state with this CPU's procedure moved on (normally {@code running.next()}). */

@@ -35,6 +35,76 @@ public record Procedure(String name, Trigger trigger, Array<Op> ops) {
         return s;
     }
 
+    /**
+     * What the op this CPU stands at does if it runs now, with the silent ops that run in the same step:
+     * its name and what it invalidated, or "skipped" with the reason, and the ops a check jumped over.
+     * Traces print this, so a flush that did not happen never reads as one that did.
+     */
+    public String narrate(Model model, State state, int cpu) {
+        Running r = state.running(cpu).get();
+        Op op = ops.get(r.pc());
+        State s = op.apply(model, state, cpu, r);
+        Running moved = s.running(cpu).get();
+        StringBuilder text = new StringBuilder();
+        if (moved.pc() == r.pc() + 1 && s.equals(state.withRunning(cpu, r.next()))) {
+            text.append("skipped ").append(op.name()).append(" (").append(op.skipReason(model, state, cpu, r)).append(')');
+        } else {
+            text.append(op.name()).append(effect(op, state, s));
+            if (moved.pc() > r.pc() + 1) {
+                text.append("; skipped ").append(names(r.pc() + 1, moved.pc()))
+                        .append(" (").append(op.skipReason(model, state, cpu, r)).append(')');
+            }
+        }
+        while (moved.pc() < ops.size() && ops.get(moved.pc()).silent()) {
+            Op silent = ops.get(moved.pc());
+            State next = silent.apply(model, s, cpu, moved);
+            Running after = next.running(cpu).get();
+            if (after.pc() > moved.pc() + 1) {
+                String skipped = names(moved.pc() + 1, after.pc());
+                if (!skipped.isEmpty()) {
+                    text.append("; skipped ").append(skipped)
+                            .append(" (").append(silent.skipReason(model, s, cpu, moved)).append(')');
+                }
+            }
+            s = next;
+            moved = after;
+        }
+        return text.toString();
+    }
+
+    /** The non-silent ops in [from, to), by name. */
+    private String names(int from, int to) {
+        return ops.subSequence(from, Math.min(to, ops.size())).filter(o -> !o.silent()).map(Op::name).mkString(", ");
+    }
+
+    /** The TLB entries an op dropped, for invalidations: "-> CPU1, SMMU0" or "-> nothing cached". */
+    private static String effect(Op op, State before, State after) {
+        if (!op.invalidates()) return "";
+        java.util.List<String> dropped = new java.util.ArrayList<>();
+        for (int c = 0; c < before.cpus(); c++) {
+            if (gone(before.cpuTlbs().get(c), after.cpuTlbs().get(c))) dropped.add("CPU" + c);
+        }
+        for (int m = 0; m < before.smmus(); m++) {
+            if (gone(before.smmuTlbs().get(m), after.smmuTlbs().get(m))) dropped.add("SMMU" + m);
+        }
+        var k0 = before.kvm();
+        var k1 = after.kvm();
+        for (int c = 0; k0.present() && c < k0.vcpuTlbs().size(); c++) {
+            if (gone(k0.vcpuTlbs().get(c), k1.vcpuTlbs().get(c))
+                    || k0.vcpuBlocks().get(c).present() && !k1.vcpuBlocks().get(c).present()) {
+                dropped.add("vCPU" + c);
+            }
+        }
+        return dropped.isEmpty() ? " -> nothing cached" : " -> " + String.join(", ", dropped);
+    }
+
+    private static boolean gone(Array<tlbcheck.model.Pte> before, Array<tlbcheck.model.Pte> after) {
+        for (int p = 0; p < before.size(); p++) {
+            if (before.get(p).present() && !after.get(p).present()) return true;
+        }
+        return false;
+    }
+
     private static Array<Op> flatten(Array<Op> ops) {
         Array<Op> out = Array.empty();
         for (Op op : ops) {

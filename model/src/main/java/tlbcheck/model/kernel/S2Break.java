@@ -18,6 +18,11 @@ public record S2Break(S2Change change) implements Op {
     }
 
     @Override
+    public String skipReason(Model model, State state, int cpu, Running running) {
+        return "the CAS failed (-EAGAIN): another walker changed the entry";
+    }
+
+    @Override
     public State apply(Model model, State state, int cpu, Running running) {
         var k = state.kvm();
         if (change.read(k, running.page()) != running.snapshot()) {

@@ -23,6 +23,11 @@ public record S2Make(S2Change change, boolean cas) implements Op {
     }
 
     @Override
+    public String skipReason(Model model, State state, int cpu, Running running) {
+        return "the CAS failed (-EAGAIN): another walker changed the entry";
+    }
+
+    @Override
     public State apply(Model model, State state, int cpu, Running running) {
         var k = state.kvm();
         if (cas && change.read(k, running.page()) != running.snapshot()) {

@@ -13,6 +13,11 @@ public record S2Read(S2Change change) implements Op {
     }
 
     @Override
+    public String skipReason(Model model, State state, int cpu, Running running) {
+        return "another vCPU's handler changed the entry first";
+    }
+
+    @Override
     public State apply(Model model, State state, int cpu, Running running) {
         var procedure = model.kernel().procedure(running.procedure());
         if (!procedure.trigger().allows(state, running.page())) {

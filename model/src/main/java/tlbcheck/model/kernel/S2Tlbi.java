@@ -23,6 +23,16 @@ public record S2Tlbi(boolean broadcast, S2Change change, boolean always) impleme
     }
 
     @Override
+    public boolean invalidates() {
+        return true;
+    }
+
+    @Override
+    public String skipReason(Model model, State state, int cpu, Running running) {
+        return "this procedure changed no stage-2 entry";
+    }
+
+    @Override
     public State apply(Model model, State state, int cpu, Running running) {
         if (!running.wrotePte() && !always) return state.withRunning(cpu, running.next());
         Kvm k = state.kvm();

@@ -19,6 +19,11 @@ public record SkipUnless(PteCondition condition, int skip) implements Op {
     }
 
     @Override
+    public String skipReason(Model model, State state, int cpu, Running running) {
+        return "PTE is " + state.pte(running.page()) + ": not " + condition.text();
+    }
+
+    @Override
     public State apply(Model model, State state, int cpu, Running running) {
         boolean holds = condition.test(state.pte(running.page()), running.write());
         return state.withRunning(cpu, running.jump(holds ? 1 : 1 + skip));

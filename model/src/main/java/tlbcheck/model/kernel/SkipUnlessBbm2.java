@@ -18,6 +18,11 @@ public record SkipUnlessBbm2(int skip) implements Op {
     }
 
     @Override
+    public String skipReason(Model model, State state, int cpu, Running running) {
+        return "no FEAT_BBM level 2";
+    }
+
+    @Override
     public State apply(Model model, State state, int cpu, Running running) {
         return state.withRunning(cpu, running.jump(model.platform().bbm2() ? 1 : 1 + skip));
     }

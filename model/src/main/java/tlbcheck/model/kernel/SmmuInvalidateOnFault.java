@@ -19,6 +19,16 @@ public record SmmuInvalidateOnFault() implements Op {
     }
 
     @Override
+    public boolean invalidates() {
+        return true;
+    }
+
+    @Override
+    public String skipReason(Model model, State state, int cpu, Running running) {
+        return "the SMMU holds no entry for the page";
+    }
+
+    @Override
     public State apply(Model model, State state, int cpu, Running running) {
         State s = state;
         int smmu = running.device();

@@ -17,6 +17,11 @@ public record WriteProtectPte() implements Op {
     }
 
     @Override
+    public String skipReason(Model model, State state, int cpu, Running running) {
+        return "PTE is " + state.pte(running.page()) + ", not writable";
+    }
+
+    @Override
     public State apply(Model model, State state, int cpu, Running running) {
         Pte pte = state.pte(running.page());
         if (pte instanceof Pte.Valid v && v.perm() == Perm.RW) {

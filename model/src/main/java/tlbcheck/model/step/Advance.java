@@ -46,6 +46,6 @@ public record Advance(int cpu) implements Step {
     public String describe(Model model, State before) {
         Running r = before.running(cpu).get();
         Procedure p = model.kernel().procedure(r.procedure());
-        return p.name() + ": " + p.op(r.pc()).name();
+        return p.name() + ": " + p.narrate(model, before, cpu);
     }
 }
