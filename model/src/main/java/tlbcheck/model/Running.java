@@ -20,8 +20,9 @@ package tlbcheck.model;
  * @param snapshot for a stage-2 CAS: the entry as read at the start (a {@link Pte} code)
  * @param owed the TLBs this procedure's own writes left stale (bits from {@link #cpuBit}, {@link #smmuBit},
  *     {@link #vcpuBit}, {@link #vcpuBlockBit}): a TLB's bit is set when a PTE write of this procedure
- *     leaves that TLB's entry for the page granting more than the new PTE, and cleared when that entry
- *     changes (invalidated, evicted, refilled). Invariant 2 holds the procedure to it when it completes.
+ *     leaves that TLB's entry for the page granting more than the new PTE ({@link #smmuDiffersBit}: an
+ *     SMMU entry that differs from it at all), and cleared when that entry changes (invalidated, evicted,
+ *     refilled). Invariants 1 and 2 hold the procedure to it when it completes.
  */
 public record Running(int procedure, int pc, int page, boolean write, int device, int newFrame, int oldFrame,
                       boolean wrotePte, int flushes, int secondary, boolean inRange, boolean seqMoved, int snapshot, int owed) {
@@ -35,8 +36,11 @@ public record Running(int procedure, int pc, int page, boolean write, int device
     public static int vcpuBit(int cpu) { return 1 << (Scope.MAX_CPUS + Scope.MAX_SMMUS + cpu); }
     public static int vcpuBlockBit(int cpu) { return 1 << (2 * Scope.MAX_CPUS + Scope.MAX_SMMUS + cpu); }
 
+    /** An SMMU whose entry for the page differs from the new PTE at all (invariant 1 counts a stale RO entry too). */
+    public static int smmuDiffersBit(int smmu) { return 1 << (3 * Scope.MAX_CPUS + Scope.MAX_SMMUS + smmu); }
+
     /** Bits needed to encode {@link #owed}. */
-    public static final int OWED_BITS = 3 * Scope.MAX_CPUS + Scope.MAX_SMMUS;
+    public static final int OWED_BITS = 3 * Scope.MAX_CPUS + 2 * Scope.MAX_SMMUS;
 
     /** Adds TLBs this procedure's write has just left stale. */
     public Running owes(int tlbs) {

@@ -68,12 +68,12 @@ public record State(Array<Pte> ptes,
 
     public State withSmmuTlb(int smmu, int page, Pte entry) {
         return new State(ptes, cpuTlbs, smmuTlbs.update(smmu, smmuTlbs.get(smmu).update(page, entry)),
-                frameInUse, locks, paid(running, page, Running.smmuBit(smmu)), devices, kvm);
+                frameInUse, locks, paid(running, page, Running.smmuBit(smmu) | Running.smmuDiffersBit(smmu)), devices, kvm);
     }
 
     /**
-     * The CPU and SMMU TLBs whose entry for the page grants more than {@code pte}: what a procedure that
-     * writes {@code pte} there owes an invalidation to.
+     * The CPU and SMMU TLBs whose entry for the page grants more than {@code pte} (and the SMMUs whose entry
+     * differs from it at all): what a procedure that writes {@code pte} there owes an invalidation to.
      */
     public int tlbsBeyond(int page, Pte pte) {
         int mask = 0;
@@ -82,6 +82,7 @@ public record State(Array<Pte> ptes,
         }
         for (int m = 0; m < smmus(); m++) {
             if (smmuTlb(m, page).beyond(pte).isDefined()) mask |= Running.smmuBit(m);
+            if (smmuTlb(m, page).present() && !smmuTlb(m, page).equals(pte)) mask |= Running.smmuDiffersBit(m);
         }
         return mask;
     }

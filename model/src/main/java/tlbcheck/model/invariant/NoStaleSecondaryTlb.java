@@ -3,6 +3,7 @@ package tlbcheck.model.invariant;
 import io.vavr.control.Option;
 import tlbcheck.model.Model;
 import tlbcheck.model.Pte;
+import tlbcheck.model.Running;
 import tlbcheck.model.State;
 import tlbcheck.model.Transition;
 
@@ -10,6 +11,11 @@ import tlbcheck.model.Transition;
  * Invariant 1: once the procedure that changed a PTE has finished its TLB maintenance and notifier
  * calls, no secondary TLB holds an entry for that page whose frame or permission differs from the
  * PTE. A stale read-only entry after an upgrade breaks it as much as a stale writable one.
+ *
+ * <p>Judged per procedure as well: when a procedure completes, every SMMU entry its own PTE write left
+ * differing from the PTE must have been invalidated (or replaced), even while another procedure still
+ * owes maintenance for the same page; between procedures, no SMMU entry may differ from a PTE that no
+ * procedure in flight owes maintenance for.
  */
 public final class NoStaleSecondaryTlb implements Invariant {
 
@@ -39,6 +45,20 @@ public final class NoStaleSecondaryTlb implements Invariant {
     @Override
     public Option<Violation> check(Model model, Transition t) {
         State s = t.after();
+        // Per procedure: the one that just completed must have reached every SMMU entry its own write left
+        // stale, whatever other procedure still owes maintenance for the page.
+        for (Running done : t.completed()) {
+            for (int m = 0; m < s.smmus(); m++) {
+                Pte cached = s.smmuTlb(m, done.page());
+                Pte pte = s.pte(done.page());
+                if ((done.owed() & Running.smmuDiffersBit(m)) != 0 && cached.present() && !cached.equals(pte)) {
+                    return Option.some(violation(
+                            "SMMU" + m + " still maps page " + done.page() + " " + cached + " after "
+                                    + Blame.finished(model, t) + "; PTE is " + pte,
+                            "page " + done.page() + ": PTE " + pte + ", SMMU" + m + " TLB " + cached));
+                }
+            }
+        }
         for (int page = 0; page < s.pages(); page++) {
             Pte pte = s.pte(page);
             for (int m = 0; m < s.smmus(); m++) {
