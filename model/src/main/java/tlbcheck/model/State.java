@@ -155,6 +155,21 @@ public record State(Array<Pte> ptes,
         return false;
     }
 
+    /**
+     * True when a procedure on a CPU other than {@code cpu} has changed this page's translation and not
+     * finished its maintenance (for stage 2, any page: block changes cover the whole guest range). A fair
+     * scheduler runs it to its invalidation, so a fault raised meanwhile is no sign of a livelock.
+     */
+    public boolean translationChangeInFlight(int page, int cpu, boolean stage2) {
+        for (int c = 0; c < running.size(); c++) {
+            Option<Running> r = running.get(c);
+            if (c != cpu && r.isDefined() && r.get().wrotePte() && (stage2 || r.get().page() == page)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Drops the page from every CPU TLB (a broadcast TLBI) and, with BTM, from every SMMU TLB. */
     public State broadcastTlbi(int page, boolean btm) {
         State s = this;

@@ -17,6 +17,10 @@ public final class DeviceForwardProgress implements Invariant {
     public static final DeviceForwardProgress INSTANCE = new DeviceForwardProgress();
 
     @Override public String name() { return "device-forward-progress"; }
+
+    // The counts live in the state (Device.noProgress, Kvm.vcpuNoProgress): a fault counts when the PTE
+    // (stage-2 entry) already permitted the access and no other procedure that changed that translation
+    // is still before its invalidation, since a fair scheduler would run it there.
     @Override public int number() { return 4; }
     @Override public String meaning() {
         return "no device access faults more than " + BOUND + " times while its PTE already permits it";

@@ -43,7 +43,9 @@ public record DeviceAccess(int device) implements Step {
         if (cached.permits(d.write())) {
             return new Transition(s, this, next.withDevice(device, Device.IDLE), Option.none(), cached.frame());
         }
-        int noProgress = Math.min(Device.NO_PROGRESS_CAP, d.noProgress() + (pte.permits(d.write()) ? 1 : 0));
+        // A no-progress fault counts only when no procedure still owes maintenance for the page (fairness).
+        boolean counts = pte.permits(d.write()) && !s.translationChangeInFlight(page, -1, false);
+        int noProgress = Math.min(Device.NO_PROGRESS_CAP, d.noProgress() + (counts ? 1 : 0));
         return Transition.of(s, this,
                 next.withDevice(device, new Device(DeviceStatus.FAULTED, page, d.write(), noProgress)));
     }

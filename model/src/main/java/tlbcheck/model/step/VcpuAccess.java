@@ -59,7 +59,7 @@ public record VcpuAccess(int cpu, int page, boolean write) implements Step {
             if (k.vcpuNoProgress(cpu) != 0) k = k.withVcpuNoProgress(cpu, 0);
             return new Transition(s, this, s.withKvm(k), Option.none(), t.frame());
         }
-        if (k.mapping(page).permits(write)) {
+        if (k.mapping(page).permits(write) && !s.translationChangeInFlight(page, cpu, true)) {
             k = k.withVcpuNoProgress(cpu, Math.min(Device.NO_PROGRESS_CAP, k.vcpuNoProgress(cpu) + 1));
         }
         return Transition.of(s, this, s.withKvm(k).withRunning(cpu, Running.start(handler(model), page, true, -1)));
