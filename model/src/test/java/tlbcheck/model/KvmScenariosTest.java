@@ -170,11 +170,11 @@ class KvmScenariosTest {
                 tlbcheck.model.kernel.Stage2Paths.kernel("no-local-tlbi", tlbcheck.model.kernel.Stage2Paths.guarded(
                         tlbcheck.model.kernel.Stage2Paths.skipBreak(false)), noLocalTlbi));
         Scenario livelock = staleReadOnlyOnVcpu1(broken);
-        for (int round = 1; round <= tlbcheck.model.invariant.DeviceForwardProgress.BOUND + 1; round++) {
+        for (int round = 1; round <= tlbcheck.model.invariant.ForwardProgress.BOUND + 1; round++) {
             livelock.then(new tlbcheck.model.step.VcpuAccess(1, 0, true)).finish(1);
         }
-        Violation v = livelock.violationOf(tlbcheck.model.invariant.DeviceForwardProgress.INSTANCE).get();
+        Violation v = livelock.violationOf(tlbcheck.model.invariant.ForwardProgress.INSTANCE).get();
         assertTrue(v.explanation().startsWith("vCPU1 took 4 stage-2 permission faults"), v.explanation());
-        assertFalse(s.violationOf(tlbcheck.model.invariant.DeviceForwardProgress.INSTANCE).isDefined());
+        assertFalse(s.violationOf(tlbcheck.model.invariant.ForwardProgress.INSTANCE).isDefined());
     }
 }

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import tlbcheck.model.invariant.DeviceForwardProgress;
+import tlbcheck.model.invariant.ForwardProgress;
 import tlbcheck.model.invariant.Invariant;
 import tlbcheck.model.invariant.Invariants;
 import tlbcheck.model.invariant.NoStaleSecondaryTlb;
@@ -47,19 +47,19 @@ class SeedScenariosTest {
         assertEquals(Pte.valid(0, Perm.RO), s.state().smmuTlb(0, PAGE0), "no BTM, no notifier: the SMMU still has RO");
         assertEquals(DeviceStatus.READY, s.state().device(DEV0).status());
 
-        for (int round = 1; round <= DeviceForwardProgress.BOUND + 1; round++) {
+        for (int round = 1; round <= ForwardProgress.BOUND + 1; round++) {
             s.then(new DeviceAccess(DEV0));
             assertEquals(DeviceStatus.FAULTED, s.state().device(DEV0).status(), "round " + round);
             assertEquals(round, s.state().device(DEV0).noProgress(), "round " + round);
-            if (round <= DeviceForwardProgress.BOUND) {
+            if (round <= ForwardProgress.BOUND) {
                 s.then(new HandleDeviceFault(CPU0, DEV0)).finish(CPU0);
                 assertEquals(Pte.valid(0, Perm.RO), s.state().smmuTlb(0, PAGE0), "the handler finds nothing to fix");
             }
         }
 
-        Violation livelock = s.violationOf(DeviceForwardProgress.INSTANCE).get();
+        Violation livelock = s.violationOf(ForwardProgress.INSTANCE).get();
         assertEquals(4, livelock.number());
-        assertEquals(s.length(), s.stepsUntilViolationOf(DeviceForwardProgress.INSTANCE), "the last fault breaks the bound");
+        assertEquals(s.length(), s.stepsUntilViolationOf(ForwardProgress.INSTANCE), "the last fault breaks the bound");
         assertTrue(livelock.explanation().contains("faulted 4 times"), livelock.explanation());
 
         Violation stale = s.violationOf(NoStaleSecondaryTlb.INSTANCE).get();
@@ -91,7 +91,7 @@ class SeedScenariosTest {
     void v4ProgressesButLeavesStaleEntries() {
         Scenario device = deviceWriteToReadOnlyPage(Variants.V4).then(new DeviceAccess(DEV0));
         assertEquals(DeviceStatus.IDLE, device.state().device(DEV0).status());
-        assertTrue(device.violationOf(DeviceForwardProgress.INSTANCE).isEmpty());
+        assertTrue(device.violationOf(ForwardProgress.INSTANCE).isEmpty());
 
         Scenario cpu = new Scenario(Variants.V4)
                 .then(new SmmuFill(0, PAGE0), new Start(CPU0, "fault_upgrade", PAGE0, true)).finish(CPU0);

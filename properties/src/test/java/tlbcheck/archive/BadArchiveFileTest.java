@@ -118,7 +118,7 @@ class BadArchiveFileTest {
     @Test
     void writeThenReadGivesTheSameCounterexample() throws IOException {
         CounterexampleFile.Loaded l = CounterexampleFile.read(
-                ArchiveReplayTest.archive().resolve("V1-linux-6.4-noBTM--4-device-forward-progress.yaml"));
+                ArchiveReplayTest.archive().resolve("V1-linux-6.4-noBTM--4-forward-progress.yaml"));
         Path written = CounterexampleFile.write(dir, l.counterexample());
         assertEquals(l.counterexample(), CounterexampleFile.read(written).counterexample());
     }

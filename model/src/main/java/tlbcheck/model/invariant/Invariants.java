@@ -9,7 +9,7 @@ public final class Invariants {
 
     public static Array<Invariant> all() {
         return Array.of(NoStaleSecondaryTlb.INSTANCE, NoStaleAccessAfterRestriction.INSTANCE, NoUseAfterFree.INSTANCE,
-                DeviceForwardProgress.INSTANCE, BreakBeforeMake.INSTANCE, KvmMapsNothingStale.INSTANCE,
+                ForwardProgress.INSTANCE, BreakBeforeMake.INSTANCE, KvmMapsNothingStale.INSTANCE,
                 SecondaryMirrorsCpuFlush.INSTANCE);
     }
 

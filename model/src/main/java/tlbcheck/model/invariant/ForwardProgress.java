@@ -11,19 +11,20 @@ import tlbcheck.model.Transition;
  * again on an access the page table (stage 2) already grants. Faults raised while the PTE does not permit the access are legitimate (the
  * kernel may keep write-protecting the page) and are not counted.
  */
-public final class DeviceForwardProgress implements Invariant {
+public final class ForwardProgress implements Invariant {
 
     public static final int BOUND = 3;
-    public static final DeviceForwardProgress INSTANCE = new DeviceForwardProgress();
+    public static final ForwardProgress INSTANCE = new ForwardProgress();
 
-    @Override public String name() { return "device-forward-progress"; }
+    @Override public String name() { return "forward-progress"; }
 
     // The counts live in the state (Device.noProgress, Kvm.vcpuNoProgress): a fault counts when the PTE
     // (stage-2 entry) already permitted the access and no other procedure that changed that translation
     // is still before its invalidation, since a fair scheduler would run it there.
     @Override public int number() { return 4; }
     @Override public String meaning() {
-        return "no device access faults more than " + BOUND + " times while its PTE already permits it";
+        return "no device or vCPU access faults more than " + BOUND + " times while its PTE (stage-2 entry) already"
+                + " permits it and no procedure still owes that translation's invalidation";
     }
 
     @Override
