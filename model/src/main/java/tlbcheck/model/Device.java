@@ -5,7 +5,7 @@ package tlbcheck.model;
  * access.
  *
  * @param noProgress faults raised for this access while the PTE already permitted it; reset when
- *     the page's PTE is written (DOMAIN.md invariant 4)
+ *     the page's PTE is written (invariant 4, model/README.md)
  */
 public record Device(DeviceStatus status, int page, boolean write, int noProgress) {
 

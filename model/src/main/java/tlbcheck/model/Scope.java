@@ -1,7 +1,7 @@
 package tlbcheck.model;
 
 /**
- * How many of each actor the model has. Small scopes find these bugs (DOMAIN.md section 6); the
+ * How many of each actor the model has. Small scopes find these bugs (model/README.md, "What the model abstracts away"); the
  * limits below keep a scope inside what the state encoding and the explorer can hold.
  */
 public record Scope(int cpus, int smmus, int pages, int frames) {

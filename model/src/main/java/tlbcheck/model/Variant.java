@@ -7,7 +7,7 @@ import tlbcheck.model.kernel.Kernel;
  * new one is a new value built from existing procedures, never a branch in the engine.
  *
  * @param name unique name, used on the command line and in counterexample files
- * @param row the DOMAIN.md section 5 id ("V1".."V13"), or "" for variants outside the catalogue
+ * @param row the catalogue row id ("V1".."V13"), or "" for variants outside the catalogue
  * @param summary one line for reports
  * @param scope the default scope the hunt walks
  * @param smallScope the scope exhaustive search explores completely in every build

@@ -11,7 +11,7 @@ import tlbcheck.model.kernel.Seq;
 import tlbcheck.model.kernel.SetPteWritable;
 import tlbcheck.model.kernel.SmmuInvalidateOnFault;
 
-/** The variants of DOMAIN.md section 5, as values. Their expected verdicts live in the test suite only. */
+/** The catalogued variants V1-V13 (model/README.md, "Variants"), as values. Their expected verdicts live in the test suite only. */
 public final class Variants {
 
     private Variants() {}
@@ -103,7 +103,7 @@ public final class Variants {
         return Array.of(V1, V2, V3, V4, V5, V6, V7, V8, V9, V10, V11, V12, V13);
     }
 
-    /** Looks a variant up by its name or its DOMAIN.md row id. */
+    /** Looks a variant up by its name or its catalogue row id. */
     public static Variant byName(String name) {
         for (Variant v : all()) {
             if (v.name().equalsIgnoreCase(name) || v.row().equalsIgnoreCase(name)) {

@@ -47,6 +47,13 @@ public final class Archive {
                 .map(Map.Entry::getKey).toList();
     }
 
+    /** The length of the shortest archived counterexample of a (variant, invariant) pair; MAX_VALUE if none. */
+    public synchronized int stepsOf(String variant, String invariant) {
+        return entries().stream()
+                .filter(e -> e.getValue().variant().equals(variant) && e.getValue().invariant().equals(invariant))
+                .mapToInt(e -> e.getValue().steps().size()).min().orElse(Integer.MAX_VALUE);
+    }
+
     /** An archived file with the same variant, invariant and steps, if there is one. */
     public synchronized Optional<Path> duplicateOf(Counterexample cx) {
         return entries().stream().filter(e -> {

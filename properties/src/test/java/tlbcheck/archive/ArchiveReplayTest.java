@@ -53,7 +53,7 @@ class ArchiveReplayTest {
         }
     }
 
-    /** DOMAIN.md's violating rows, each with a counterexample in the archive. */
+    /** The catalogue's violating rows, each with a counterexample in the archive. */
     @Test
     void everyViolatingSeedRowIsArchived() throws IOException {
         List<String> rows = List.of("V1/1", "V1/4", "V1/7", "V2/7", "V3/7", "V4/1", "V4/7", "V6/7", "V7/6", "V11/2", "V13/5");

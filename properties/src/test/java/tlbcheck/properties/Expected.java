@@ -5,10 +5,10 @@ import io.vavr.collection.Map;
 import io.vavr.control.Option;
 
 /**
- * The expected verdicts of DOMAIN.md section 5. They live here, in the test suite, and nowhere in
+ * The expected verdicts of the catalogue (model/README.md, "Variants"). They live here, in the test suite, and nowhere in
  * the model or the engine: the hunt must find every verdict by search.
  *
- * <p>Rows DOMAIN.md leaves open are filled in from the variant's kernel, with the reason beside
+ * <p>Rows the kernel history leaves open are filled in from the variant's kernel, with the reason beside
  * them; every (variant, invariant) pair the hunt runs has an expectation, so each is a test that can
  * fail.
  */
@@ -22,7 +22,7 @@ final class Expected {
     private static final Map<String, String> VERDICTS = HashMap.ofEntries(
             // V1: seeds 000, 003: violates 1, 4 and 7.
             entry("V1", 1, VIOLATES), entry("V1", 4, VIOLATES), entry("V1", 7, VIOLATES),
-            // Open in DOMAIN.md: V1's restrictions are invalidated from range_end and clear_flush_notify.
+            // Open in the history: V1's restrictions are invalidated from range_end and clear_flush_notify.
             entry("V1", 2, HOLDS), entry("V1", 3, HOLDS),
             // V2: holds 1-4. Open: 7, V1's kernel still floods from invalidate_range_end.
             entry("V2", 1, HOLDS), entry("V2", 2, HOLDS), entry("V2", 3, HOLDS), entry("V2", 4, HOLDS),

@@ -26,7 +26,7 @@ import tlbcheck.report.VerdictMatrix;
 import tlbcheck.report.VerdictRow;
 
 /**
- * The hunt: one test per (variant, invariant) pair of DOMAIN.md section 5. A row expected to
+ * The hunt: one test per (variant, invariant) pair of the catalogue (model/README.md). A row expected to
  * violate passes when the hunt finds the violation within its budget and fails when it does not
  * (the checker lost its teeth); a row expected to hold fails, with the shrunk counterexample and
  * its seed, when a violation is found. Every run writes the verdict matrix.
@@ -94,8 +94,20 @@ class HuntPropertiesTest {
 
     /** The source archive and the build's own, each read once for the whole run. */
     static final Archive ARCHIVE = new Archive(archiveDir());
-    static final Archive FOUND = new Archive(
-            Path.of(System.getProperty("tlbcheck.output", "target/tlbcheck")).resolve("counterexamples"));
+    static final Archive FOUND = new Archive(freshDir(
+            Path.of(System.getProperty("tlbcheck.output", "target/tlbcheck")).resolve("counterexamples")));
+
+    /** The build's own counterexamples are this run's: files an earlier run left there (of a model since changed) go. */
+    private static Path freshDir(Path dir) {
+        if (java.nio.file.Files.isDirectory(dir)) {
+            try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(dir)) {
+                for (Path f : files.filter(p -> p.toString().endsWith(".yaml")).toList()) java.nio.file.Files.delete(f);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("cannot clear " + dir, e);
+            }
+        }
+        return dir;
+    }
 
     /** The repository-relative path of an archived file of this property, or null. */
     static String archived(Variant variant, Invariant invariant) {
@@ -114,6 +126,16 @@ class HuntPropertiesTest {
         if (dup.isPresent()) {
             return "counterexamples/" + dup.get().getFileName();
         }
+        String already = archived(variant, invariant);
+        if (already != null && !Boolean.getBoolean("tlbcheck.archive")) {
+            // Not new: the row's violation is archived. One line, and only when this trace is shorter.
+            int archivedSteps = ARCHIVE.stepsOf(variant.name(), invariant.name());
+            if (cx.steps().size() < archivedSteps) {
+                System.out.println("found " + already + " again, shorter: " + cx.steps().size() + " steps against "
+                        + archivedSteps + " (-Pdeep-hunt archives it)");
+            }
+            return already;
+        }
         if (Boolean.getBoolean("tlbcheck.archive")) {
             Path file = ARCHIVE.save(cx);
             System.out.println("archived new counterexample: " + file);
@@ -121,8 +143,7 @@ class HuntPropertiesTest {
         }
         Path file = FOUND.save(cx);
         System.out.println("new counterexample (not archived; -Pdeep-hunt archives): " + file);
-        String already = archived(variant, invariant);
-        return already != null ? already : "properties/target/tlbcheck/counterexamples/" + file.getFileName();
+        return "properties/target/tlbcheck/counterexamples/" + file.getFileName();
     }
 
     static String summary(HuntResult r) {

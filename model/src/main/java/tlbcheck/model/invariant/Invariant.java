@@ -5,7 +5,7 @@ import tlbcheck.model.Model;
 import tlbcheck.model.Transition;
 
 /**
- * A property every transition must keep (DOMAIN.md section 4). Checked after every step, so a
+ * A property every transition must keep (model/README.md, "Invariants"). Checked after every step, so a
  * shortest counterexample is a finite prefix.
  */
 public interface Invariant {
@@ -13,7 +13,7 @@ public interface Invariant {
     /** Short stable name, used in test names, reports and counterexample files. */
     String name();
 
-    /** The number in DOMAIN.md section 4. */
+    /** Its number in the catalogue (model/README.md), or 0 for a rule of one's own. */
     int number();
 
     /** One line a reviewer can read. */

@@ -2,7 +2,7 @@ package tlbcheck.model.invariant;
 
 import io.vavr.collection.Array;
 
-/** The invariants of DOMAIN.md section 4 that the model checks. */
+/** The catalogued invariants (model/README.md, "Invariants") that the model checks. */
 public final class Invariants {
 
     private Invariants() {}

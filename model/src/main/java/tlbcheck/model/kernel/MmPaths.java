@@ -9,7 +9,7 @@ import tlbcheck.model.Perm;
 
 /**
  * The arm64 mm paths that decide where secondary-TLB invalidation sits: the heart of the variants
- * (DOMAIN.md section 3). Each field is a named run of ops; {@link #kernel} assembles the standard
+ * (model/README.md, "Procedures and their sources"). Each field is a named run of ops; {@link #kernel} assembles the standard
  * procedures from them. A patch under review is a copy with one field replaced.
  *
  * @param ptepSetAccessFlags the permission upgrade: PTE RO->RW and its flush
@@ -90,7 +90,7 @@ public record MmPaths(String name, Seq ptepSetAccessFlags, Seq flushTlbRange, Se
         return new MmPaths(name, ptepSetAccessFlags, flushTlbRange, tlbFlushMmu, ptepClearFlush, rangeStart, rangeEnd, ops);
     }
 
-    /** The procedures of DOMAIN.md section 3, with the secondary invalidation where these paths put it. */
+    /** The standard procedures (model/README.md), with the secondary invalidation where these paths put it. */
     public Procedure procedure(String procedure) {
         return kernel().find(procedure).getOrElseThrow(() -> new IllegalArgumentException("no procedure " + procedure));
     }
