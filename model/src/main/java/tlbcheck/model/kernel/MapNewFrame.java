@@ -21,6 +21,11 @@ public record MapNewFrame() implements Op {
     }
 
     @Override
+    public boolean resolvesFault() {
+        return true;
+    }
+
+    @Override
     public State apply(Model model, State state, int cpu, Running running) {
         int frame = running.newFrame();
         State s = state;

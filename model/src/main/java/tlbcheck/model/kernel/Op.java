@@ -49,6 +49,15 @@ public interface Op {
         return false;
     }
 
+    /**
+     * Whether the op can make a faulting access possible (maps a page, grants write): a fault handler
+     * that answers the fault before such an op of its own has run answers it before resolving it
+     * (invariant 8).
+     */
+    default boolean resolvesFault() {
+        return false;
+    }
+
     /** Whether the op can run now: {@link #refusal} without the reason. */
     default boolean ready(Model model, State state, int cpu, Running running) {
         return refusal(model, state, cpu, running).isEmpty();

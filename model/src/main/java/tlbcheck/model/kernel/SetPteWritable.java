@@ -22,6 +22,11 @@ public record SetPteWritable() implements Op {
     }
 
     @Override
+    public boolean resolvesFault() {
+        return true;
+    }
+
+    @Override
     public State apply(Model model, State state, int cpu, Running running) {
         Pte pte = state.pte(running.page());
         if (pte instanceof Pte.Valid v && v.perm() == Perm.RO) {
