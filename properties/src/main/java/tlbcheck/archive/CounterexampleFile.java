@@ -26,7 +26,6 @@ import tlbcheck.model.Scope;
 import tlbcheck.model.State;
 import tlbcheck.model.Transition;
 import tlbcheck.model.Variant;
-import tlbcheck.model.Variants;
 import tlbcheck.model.invariant.Invariant;
 import tlbcheck.model.invariant.Invariants;
 import tlbcheck.model.invariant.Violation;
@@ -41,6 +40,12 @@ public final class CounterexampleFile {
 
     static final ObjectMapper YAML = mapper(DumperOptions.FlowStyle.BLOCK);
 
+    /**
+     * The largest file read or written, in code points: 64 Mi, about a million steps (SnakeYAML's own
+     * default, 3 Mi, would refuse a long hunt-found trace as if the file were broken).
+     */
+    public static final int MAX_CODE_POINTS = 64 * 1024 * 1024;
+
     /** Writes one step as one line: {@code {step: Start, cpu: 0, procedure: fault_upgrade, page: 0, write: true}}. */
     private static final ObjectMapper FLOW = mapper(DumperOptions.FlowStyle.FLOW);
 
@@ -49,7 +54,10 @@ public final class CounterexampleFile {
         o.setDefaultFlowStyle(style);
         o.setWidth(400);
         o.setIndent(2);
+        org.yaml.snakeyaml.LoaderOptions load = new org.yaml.snakeyaml.LoaderOptions();
+        load.setCodePointLimit(MAX_CODE_POINTS);
         return new ObjectMapper(YAMLFactory.builder()
+                .loaderOptions(load)
                 .dumperOptions(o)
                 .enable(YAMLGenerator.Feature.LITERAL_BLOCK_STYLE)
                 .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
@@ -112,7 +120,7 @@ public final class CounterexampleFile {
     }
 
     public static Loaded read(Path file) {
-        return read(file, Variants::byName);
+        return read(file, name -> tlbcheck.model.Catalogues.get().variant(name));
     }
 
     public static Loaded read(Path file, Function<String, Variant> variants) {
@@ -169,14 +177,15 @@ public final class CounterexampleFile {
             variant = variants.apply(cx.variant());
         } catch (IllegalArgumentException e) {
             throw new ArchiveException(file, keyLines.getOrDefault("variant", 0), e.getMessage(),
-                    "name a variant of the catalogue, or delete the file if the variant was retired");
+                    "name a variant of a registered catalogue (yours must be in META-INF/services/tlbcheck.model.Catalogue),"
+                            + " or delete the file if the variant was retired");
         }
         Invariant invariant;
         try {
-            invariant = Invariants.byName(cx.invariant());
+            invariant = tlbcheck.model.Catalogues.get().invariant(cx.invariant());
         } catch (IllegalArgumentException e) {
             throw new ArchiveException(file, keyLines.getOrDefault("invariant", 0), e.getMessage(),
-                    "name an invariant tlbcheck knows");
+                    "name an invariant of a registered catalogue");
         }
         Scope scope;
         try {

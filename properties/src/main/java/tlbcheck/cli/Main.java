@@ -13,6 +13,7 @@ import tlbcheck.archive.Counterexample;
 import tlbcheck.archive.CounterexampleFile;
 import tlbcheck.explore.ExploreResult;
 import tlbcheck.explore.Explorer;
+import tlbcheck.model.Catalogues;
 import tlbcheck.model.Model;
 import tlbcheck.model.Scope;
 import tlbcheck.model.State;
@@ -63,7 +64,7 @@ public final class Main implements Callable<Integer> {
             System.out.println(file + ": " + l.model().variant().name() + " violates " + l.invariant().name()
                     + " at step " + ts.size() + " (as archived)");
             for (String fix : l.counterexample().fixedBy()) {
-                int skipped = CounterexampleFile.checkFixedBy(l, Variants.byName(fix));
+                int skipped = CounterexampleFile.checkFixedBy(l, Catalogues.get().variant(fix));
                 System.out.println(file + ": holds under fixed-by " + fix
                         + (skipped > 0 ? " (" + skipped + " steps did not apply there and were skipped)" : ""));
             }
@@ -132,8 +133,8 @@ public final class Main implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            Variant v = Variants.byName(variant);
-            Invariant inv = Invariants.byName(invariant);
+            Variant v = Catalogues.get().variant(variant);
+            Invariant inv = Catalogues.get().invariant(invariant);
             Model model = new Model(v, scope == null ? v.smallScope() : Scope.parse(scope));
             ExploreResult r = Explorer.explore(model, inv, Explorer.Config.defaults().withProgress(10), System.out::println);
             System.out.println(r.verdict());
@@ -143,7 +144,7 @@ public final class Main implements Callable<Integer> {
             Path written = CounterexampleFile.write(out, cx);
             CounterexampleFile.Loaded l = CounterexampleFile.read(written);
             CounterexampleFile.reproduce(l);
-            for (String fix : cx.fixedBy()) CounterexampleFile.checkFixedBy(l, Variants.byName(fix));
+            for (String fix : cx.fixedBy()) CounterexampleFile.checkFixedBy(l, Catalogues.get().variant(fix));
             System.out.println("wrote " + written);
             return 0;
         }

@@ -36,7 +36,7 @@ class ArchiveReplayTest {
             CounterexampleFile.Loaded l = CounterexampleFile.read(file);
             CounterexampleFile.reproduce(l);
             for (String fix : l.counterexample().fixedBy()) {
-                CounterexampleFile.checkFixedBy(l, Variants.byName(fix));
+                CounterexampleFile.checkFixedBy(l, tlbcheck.model.Catalogues.get().variant(fix));
             }
         }));
     }

@@ -74,6 +74,23 @@ final class Expected {
         return java.util.List.of();
     }
 
+    /**
+     * The expected verdict of a pair: the built-in catalogue's from the table above, a user catalogue's
+     * from that catalogue ({@link tlbcheck.model.Catalogue#expected}), kept beside it in the test tree.
+     */
+    static Option<String> verdict(tlbcheck.model.Variant v, tlbcheck.model.invariant.Invariant i) {
+        if (!v.row().isEmpty() && i.number() > 0) {
+            Option<String> catalogued = verdict(v.row(), i.number());
+            if (catalogued.isDefined()) return catalogued;
+        }
+        return tlbcheck.model.Catalogues.get().expected(v, i);
+    }
+
+    static java.util.List<String> fixedBy(tlbcheck.model.Variant v, tlbcheck.model.invariant.Invariant i) {
+        if (!v.row().isEmpty() && i.number() > 0) return fixedBy(v.row(), i.number());
+        return tlbcheck.model.Catalogues.get().ownerOf(v).map(c -> c.fixedBy(v, i)).getOrElse(java.util.List.of());
+    }
+
     static Option<String> verdict(String row, int invariant) {
         return VERDICTS.get(row + "/" + invariant);
     }

@@ -35,8 +35,9 @@ class HuntPropertiesTest {
 
     static final VerdictMatrix MATRIX = new VerdictMatrix();
 
+    /** Every registered catalogue's variants: the built-in V1-V13 and any user catalogue on the test classpath. */
     static Array<Variant> variants() {
-        return Variants.all();
+        return tlbcheck.model.Catalogues.get().variants();
     }
 
     /** One container per (variant, invariant): the hunt, then exhaustive search of the small scope. */
@@ -44,10 +45,11 @@ class HuntPropertiesTest {
     Stream<DynamicContainer> properties() {
         return variants().toJavaStream()
                 .filter(v -> HuntSettings.selected("tlbcheck.variant", v.name(), v.row()))
-                .flatMap(v -> Invariants.all().toJavaStream()
-                        .filter(i -> HuntSettings.selected("tlbcheck.invariant", i.name(), String.valueOf(i.number())))
-                        .filter(i -> Expected.verdict(v.row(), i.number()).isDefined())
-                        .map(i -> property(v, i, Expected.verdict(v.row(), i.number()).get())));
+                .flatMap(v -> tlbcheck.model.Catalogues.get().invariants().toJavaStream()
+                        .filter(i -> HuntSettings.selected("tlbcheck.invariant", i.name(),
+                                i.number() > 0 ? String.valueOf(i.number()) : i.name()))
+                        .filter(i -> Expected.verdict(v, i).isDefined())
+                        .map(i -> property(v, i, Expected.verdict(v, i).get())));
     }
 
     static DynamicContainer property(Variant variant, Invariant invariant, String expected) {
@@ -121,7 +123,7 @@ class HuntPropertiesTest {
      */
     static String archive(HuntResult r, Variant variant, Invariant invariant) {
         Counterexample cx = CounterexampleFile.of(r.model(), invariant, r.shrunk().get().steps(),
-                r.shrunk().get().violation(), Long.toString(r.seed()), "hunt", Expected.fixedBy(variant.row(), invariant.number()));
+                r.shrunk().get().violation(), Long.toString(r.seed()), "hunt", Expected.fixedBy(variant, invariant));
         java.util.Optional<Path> dup = ARCHIVE.duplicateOf(cx);
         if (dup.isPresent()) {
             return "counterexamples/" + dup.get().getFileName();

@@ -17,6 +17,6 @@ final class Report {
                 + Lanes.render(r.model(), s.steps())
                 + s.violation() + "\n  state: " + s.violation().evidence() + "\n"
                 + "rerun: mvn verify -Dtlbcheck.seed=" + r.seed() + " -Dtlbcheck.variant=" + variant
-                + " -Dtlbcheck.invariant=" + r.invariant().number() + "\n";
+                +  " -Dtlbcheck.invariant=" + r.invariant().name() + "\n";
     }
 }

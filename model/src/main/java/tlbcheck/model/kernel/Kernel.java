@@ -38,10 +38,27 @@ public record Kernel(String name, Array<Procedure> procedures) {
         return procedures.get(index);
     }
 
-    /** The same kernel with one procedure replaced (or added), as a patch to one path would do. */
+    /**
+     * The same kernel with one procedure replaced, as a patch to one path would do. A name that matches
+     * no procedure is refused: a typo would otherwise add a second path beside the one meant.
+     */
     public Kernel with(Procedure procedure) {
         int i = indexOf(procedure.name());
-        return new Kernel(name, i < 0 ? procedures.append(procedure) : procedures.update(i, procedure));
+        if (i < 0) {
+            throw new IllegalArgumentException("kernel " + name + " has no procedure '" + procedure.name()
+                    + "' to replace; it has " + procedures.map(Procedure::name).mkString(", ")
+                    + ". To add a new path, use plus(procedure)");
+        }
+        return new Kernel(name, procedures.update(i, procedure));
+    }
+
+    /** The same kernel with one more procedure. A name the kernel already has is refused: use with(...) to replace. */
+    public Kernel plus(Procedure procedure) {
+        if (indexOf(procedure.name()) >= 0) {
+            throw new IllegalArgumentException("kernel " + name + " already has a procedure '" + procedure.name()
+                    + "'; to replace it, use with(procedure)");
+        }
+        return new Kernel(name, procedures.append(procedure));
     }
 
     public Kernel named(String newName) {
