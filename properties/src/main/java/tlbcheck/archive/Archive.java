@@ -79,6 +79,8 @@ public final class Archive {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
         }
+        // A file the build names must read back and replay to the same violation.
+        CounterexampleFile.reproduce(CounterexampleFile.read(file));
         entries().add(Map.entry(file, cx));
         return file;
     }

@@ -259,7 +259,6 @@ public final class Explorer {
     }
 
     private Violation violationAt(Array<Step> trace) {
-        return tlbcheck.model.Replay.run(model, trace, List.of(invariant)).violation().getOrElseThrow(
-                () -> new IllegalStateException("rebuilt trace does not violate " + invariant.name()));
+        return tlbcheck.hunt.TraceCheck.verify(model, invariant, trace, "shortest");
     }
 }

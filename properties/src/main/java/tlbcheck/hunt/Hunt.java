@@ -27,16 +27,29 @@ public final class Hunt {
     }
 
     public static HuntResult run(Model model, Invariant invariant, HuntConfig config, Consumer<String> progress) {
-        return hunt(model, invariant, config, progress, true);
+        return run(model, invariant, config, progress, failing -> new Shrinker(model, invariant, config.shrinkSeconds(),
+                config.shrinkCandidates()).shrink(failing));
+    }
+
+    /** How a failing walk is minimised; the hunt replays whatever it returns before reporting it. */
+    @FunctionalInterface
+    public interface Shrink {
+        Shrinker.Result shrink(Array<Step> failing);
+    }
+
+    /** The hunt with a given minimiser (the checker's own tests pass a broken one to see it caught). */
+    public static HuntResult run(Model model, Invariant invariant, HuntConfig config, Consumer<String> progress,
+                                 Shrink shrinker) {
+        return hunt(model, invariant, config, progress, Option.some(shrinker));
     }
 
     /** The walks alone, stopping at the first violation without shrinking it: what the benchmarks time. */
     public static HuntResult search(Model model, Invariant invariant, HuntConfig config) {
-        return hunt(model, invariant, config, line -> {}, false);
+        return hunt(model, invariant, config, line -> {}, Option.none());
     }
 
     private static HuntResult hunt(Model model, Invariant invariant, HuntConfig config, Consumer<String> progress,
-                                   boolean shrink) {
+                                   Option<Shrink> shrink) {
         Generator generator = new Generator(model);
         Array<String> kinds = generator.kinds();
         long[] kindCounts = new long[kinds.size()];
@@ -80,9 +93,7 @@ public final class Hunt {
                 racy = racy || invariant.racy(model, t);
                 if (invariant.check(model, t).isDefined()) {
                     double found = (System.nanoTime() - start) / 1e9;
-                    Option<Shrinker.Result> shrunk = shrink
-                            ? Option.some(new Shrinker(model, invariant, config.shrinkSeconds()).shrink(Array.ofAll(walk)))
-                            : Option.none();
+                    Option<Shrinker.Result> shrunk = shrink.map(m -> verified(model, invariant, m.shrink(Array.ofAll(walk))));
                     return new HuntResult(model, invariant, true, tryNo + 1, steps, (System.nanoTime() - start) / 1e9,
                             tryNo + 1, found, trySeed, Array.ofAll(walk), shrunk,
                             counts(kinds, kindCounts), racyRuns + (racy ? 1 : 0), flushes, secondary, "violation");
@@ -100,6 +111,12 @@ public final class Hunt {
         return new HuntResult(model, invariant, false, tryNo, steps, (System.nanoTime() - start) / 1e9, 0, 0,
                 config.seed(), Array.empty(), Option.none(), counts(kinds, kindCounts), racyRuns, flushes, secondary,
                 stoppedBy);
+    }
+
+    /** The minimiser's result, replayed: it must violate at its last step; the replayed violation is reported. */
+    private static Shrinker.Result verified(Model model, Invariant invariant, Shrinker.Result r) {
+        var v = TraceCheck.verify(model, invariant, r.steps(), "shrunk");
+        return new Shrinker.Result(r.steps(), v, r.originalLength(), r.candidates(), r.timedOut());
     }
 
     private static LinkedHashMap<String, Long> counts(Array<String> kinds, long[] counts) {

@@ -11,8 +11,18 @@ package tlbcheck.hunt;
  * @param swarm whether walks leave out random subsets of the hardware step kinds
  * @param progressSeconds print a progress line this often (0: never)
  */
+/**
+ * How long a hunt runs. Work is bounded by counts ({@code tries}, {@code length}, {@code shrinkCandidates}),
+ * so the verdict and the trace do not depend on the machine's load; {@code seconds} and
+ * {@code shrinkSeconds} are safety nets, and a run they stop says so ({@code stoppedBy: time}).
+ */
 public record HuntConfig(long seed, int tries, int length, double seconds, double shrinkSeconds, boolean swarm,
                          double progressSeconds) {
+
+    /** Candidate replays the shrinker may try before it stops short of a fixpoint. */
+    public int shrinkCandidates() {
+        return 200_000;
+    }
 
     public HuntConfig {
         if (tries < 1 || length < 1 || seconds <= 0 || shrinkSeconds <= 0) {

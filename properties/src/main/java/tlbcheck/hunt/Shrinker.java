@@ -34,10 +34,18 @@ public final class Shrinker {
     private final long deadlineNanos;
     private int candidates;
 
+    private final int maxCandidates;
+
     public Shrinker(Model model, Invariant invariant, double seconds) {
+        this(model, invariant, seconds, Integer.MAX_VALUE);
+    }
+
+    /** Bounded by {@code maxCandidates} replays, with {@code seconds} as a safety net only. */
+    public Shrinker(Model model, Invariant invariant, double seconds, int maxCandidates) {
         this.model = model;
         this.invariant = invariant;
         this.deadlineNanos = System.nanoTime() + (long) (seconds * 1e9);
+        this.maxCandidates = maxCandidates;
     }
 
     /** Replays a candidate, dropping disabled steps; the steps taken up to the first violation, if any. */
@@ -63,7 +71,7 @@ public final class Shrinker {
     }
 
     private boolean outOfTime() {
-        return System.nanoTime() > deadlineNanos;
+        return candidates >= maxCandidates || System.nanoTime() > deadlineNanos;
     }
 
     private static boolean better(Array<Step> a, Array<Step> b) {

@@ -43,6 +43,7 @@ class HuntPropertiesTest {
     /** One container per (variant, invariant): the hunt, then exhaustive search of the small scope. */
     @TestFactory
     Stream<DynamicContainer> properties() {
+        HuntSettings.validate();
         return variants().toJavaStream()
                 .filter(v -> HuntSettings.selected("tlbcheck.variant", v.name(), v.row()))
                 .flatMap(v -> tlbcheck.model.Catalogues.get().invariants().toJavaStream()

@@ -39,7 +39,65 @@ final class HuntSettings {
                     number("tlbcheck.seconds", 120), 60, true, 10);
         }
         return new HuntConfig(seed, (int) number("tlbcheck.tries", 10_000), (int) number("tlbcheck.length", 200),
-                number("tlbcheck.seconds", 10), 10, true, 0);
+                number("tlbcheck.seconds", 120), 60, true, 0);
+    }
+
+    /**
+     * Checks every {@code -Dtlbcheck.*} value once, before any property runs, and fails with one line
+     * naming the property, the value and what it accepts, instead of an error in each of a hundred tests.
+     */
+    static void validate() {
+        for (String key : java.util.List.of("tlbcheck.seed", "tlbcheck.tries", "tlbcheck.length", "tlbcheck.depth")) {
+            for (String v : get(key)) {
+                long n;
+                try {
+                    n = Long.parseLong(v.replace("_", ""));
+                } catch (NumberFormatException e) {
+                    throw bad(key, v, key.equals("tlbcheck.seed") ? "a whole number, e.g. the seed a failure printed"
+                            : "a whole number");
+                }
+                if (!key.equals("tlbcheck.seed") && (n < (key.equals("tlbcheck.depth") ? 0 : 1) || n > Integer.MAX_VALUE)) {
+                    throw bad(key, v, key.equals("tlbcheck.depth") ? "0 (no bound) or more" : "1 or more");
+                }
+            }
+        }
+        for (String v : get("tlbcheck.seconds")) {
+            try {
+                if (Double.parseDouble(v) > 0) continue;
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            throw bad("tlbcheck.seconds", v, "a number of seconds above 0");
+        }
+        for (String v : get("tlbcheck.scope")) {
+            try {
+                tlbcheck.model.Scope.parse(v);
+            } catch (IllegalArgumentException e) {
+                throw bad("tlbcheck.scope", v, "CPUs, SMMUs, pages, frames, e.g. 2,1,2,3 (" + e.getMessage() + ")");
+            }
+        }
+        for (String v : get("tlbcheck.variant")) {
+            for (String name : v.split(",")) {
+                try {
+                    tlbcheck.model.Catalogues.get().variant(name.trim());
+                } catch (IllegalArgumentException e) {
+                    throw bad("tlbcheck.variant", v, "variant names or rows, comma-separated: " + e.getMessage());
+                }
+            }
+        }
+        for (String v : get("tlbcheck.invariant")) {
+            for (String name : v.split(",")) {
+                try {
+                    tlbcheck.model.Catalogues.get().invariant(name.trim());
+                } catch (IllegalArgumentException e) {
+                    throw bad("tlbcheck.invariant", v, "invariant names or numbers, comma-separated: " + e.getMessage());
+                }
+            }
+        }
+    }
+
+    private static IllegalArgumentException bad(String key, String value, String accepted) {
+        return new IllegalArgumentException("-D" + key + "=" + value + " is not accepted; it takes " + accepted);
     }
 
     static boolean selected(String key, String... names) {
