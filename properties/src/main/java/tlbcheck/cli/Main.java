@@ -30,7 +30,7 @@ import tlbcheck.report.StateDiff;
 /** The command line: one counterexample file at a time, and exhaustive search for a shortest one. */
 @Command(name = "tlbcheck", mixinStandardHelpOptions = true, version = "tlbcheck 0.1",
         description = "Replay, explain and render counterexample files; find shortest counterexamples.",
-        subcommands = {Main.Replay.class, Main.Explain.class, Main.Render.class, Main.Shortest.class})
+        subcommands = {Main.Replay.class, Main.Explain.class, Main.Render.class, Main.Shortest.class, Merge.class})
 public final class Main implements Callable<Integer> {
 
     @Override

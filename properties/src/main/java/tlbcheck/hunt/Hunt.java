@@ -65,8 +65,11 @@ public final class Hunt {
         long secondary = 0;
         String stoppedBy = "tries";
         int tryNo = 0;
+        int done = 0;
         List<Step> walk = new ArrayList<>(config.length());
         for (; tryNo < config.tries(); tryNo++) {
+            if (!config.mine(tryNo)) continue;
+            done++;
             if (System.nanoTime() > deadline) {
                 stoppedBy = "time";
                 break;
@@ -94,7 +97,7 @@ public final class Hunt {
                 if (invariant.check(model, t).isDefined()) {
                     double found = (System.nanoTime() - start) / 1e9;
                     Option<Shrinker.Result> shrunk = shrink.map(m -> verified(model, invariant, m.shrink(Array.ofAll(walk))));
-                    return new HuntResult(model, invariant, true, tryNo + 1, steps, (System.nanoTime() - start) / 1e9,
+                    return new HuntResult(model, invariant, true, done, steps, (System.nanoTime() - start) / 1e9,
                             tryNo + 1, found, trySeed, Array.ofAll(walk), shrunk,
                             counts(kinds, kindCounts), racyRuns + (racy ? 1 : 0), flushes, secondary, "violation");
                 }
@@ -108,7 +111,8 @@ public final class Hunt {
                 nextProgress = System.nanoTime() + (long) (config.progressSeconds() * 1e9);
             }
         }
-        return new HuntResult(model, invariant, false, tryNo, steps, (System.nanoTime() - start) / 1e9, 0, 0,
+        return new HuntResult(model, invariant, false, stoppedBy.equals("time") ? done - 1 : done, steps,
+                (System.nanoTime() - start) / 1e9, 0, 0,
                 config.seed(), Array.empty(), Option.none(), counts(kinds, kindCounts), racyRuns, flushes, secondary,
                 stoppedBy);
     }

@@ -17,7 +17,27 @@ package tlbcheck.hunt;
  * {@code shrinkSeconds} are safety nets, and a run they stop says so ({@code stoppedBy: time}).
  */
 public record HuntConfig(long seed, int tries, int length, double seconds, double shrinkSeconds, boolean swarm,
-                         double progressSeconds) {
+                         double progressSeconds, int shard, int shards) {
+
+    /** The whole seed space on one machine. */
+    public HuntConfig(long seed, int tries, int length, double seconds, double shrinkSeconds, boolean swarm,
+                      double progressSeconds) {
+        this(seed, tries, length, seconds, shrinkSeconds, swarm, progressSeconds, 0, 1);
+    }
+
+    /**
+     * Shard {@code k} of {@code n} (0-based here; 1-based on the command line, {@code -Dtlbcheck.shard=K/N}):
+     * it walks the tries whose index is {@code k} modulo {@code n}, so the shards of one seed cover its
+     * tries exactly once between them, and each printed seed reruns on one machine.
+     */
+    public HuntConfig withShard(int k, int n) {
+        return new HuntConfig(seed, tries, length, seconds, shrinkSeconds, swarm, progressSeconds, k, n);
+    }
+
+    /** Whether try {@code i} belongs to this shard. */
+    public boolean mine(int i) {
+        return i % shards == shard;
+    }
 
     /** Candidate replays the shrinker may try before it stops short of a fixpoint. */
     public int shrinkCandidates() {
@@ -25,6 +45,9 @@ public record HuntConfig(long seed, int tries, int length, double seconds, doubl
     }
 
     public HuntConfig {
+        if (shards < 1 || shard < 0 || shard >= shards) {
+            throw new IllegalArgumentException("shard " + (shard + 1) + " of " + shards + " does not exist");
+        }
         if (tries < 1 || length < 1 || seconds <= 0 || shrinkSeconds <= 0) {
             throw new IllegalArgumentException("hunt config needs tries, length and time limits above zero: " + this);
         }
@@ -35,11 +58,11 @@ public record HuntConfig(long seed, int tries, int length, double seconds, doubl
     }
 
     public HuntConfig withSeed(long newSeed) {
-        return new HuntConfig(newSeed, tries, length, seconds, shrinkSeconds, swarm, progressSeconds);
+        return new HuntConfig(newSeed, tries, length, seconds, shrinkSeconds, swarm, progressSeconds, shard, shards);
     }
 
     public HuntConfig withTries(int newTries) {
-        return new HuntConfig(seed, newTries, length, seconds, shrinkSeconds, swarm, progressSeconds);
+        return new HuntConfig(seed, newTries, length, seconds, shrinkSeconds, swarm, progressSeconds, shard, shards);
     }
 
     /**

@@ -34,12 +34,31 @@ final class HuntSettings {
     static HuntConfig config(String propertyName) {
         long seed = number("tlbcheck.seed", com.google.common.hash.Hashing.murmur3_128()
                 .hashString(propertyName, java.nio.charset.StandardCharsets.UTF_8).asLong());
+        HuntConfig config;
         if (deep()) {
-            return new HuntConfig(seed, (int) number("tlbcheck.tries", 50_000_000), (int) number("tlbcheck.length", 400),
+            config = new HuntConfig(seed, (int) number("tlbcheck.tries", 50_000_000), (int) number("tlbcheck.length", 400),
                     number("tlbcheck.seconds", 120), 60, true, 10);
+        } else {
+            config = new HuntConfig(seed, (int) number("tlbcheck.tries", 10_000), (int) number("tlbcheck.length", 200),
+                    number("tlbcheck.seconds", 120), 60, true, 0);
         }
-        return new HuntConfig(seed, (int) number("tlbcheck.tries", 10_000), (int) number("tlbcheck.length", 200),
-                number("tlbcheck.seconds", 120), 60, true, 0);
+        int[] shard = shard();
+        return config.withShard(shard[0], shard[1]);
+    }
+
+    /** {@code -Dtlbcheck.shard=K/N} as {0-based K, N}; {0, 1} without it. */
+    static int[] shard() {
+        Option<String> v = get("tlbcheck.shard");
+        if (v.isEmpty()) return new int[] {0, 1};
+        String[] p = v.get().split("/");
+        try {
+            int k = Integer.parseInt(p[0].trim());
+            int n = Integer.parseInt(p[1].trim());
+            if (p.length == 2 && n >= 1 && k >= 1 && k <= n) return new int[] {k - 1, n};
+        } catch (NumberFormatException | ArrayIndexOutOfBoundsException e) {
+            // reported below
+        }
+        throw bad("tlbcheck.shard", v.get(), "K/N with 1 <= K <= N, e.g. 2/4 for the second of four shards");
     }
 
     /**
@@ -61,6 +80,7 @@ final class HuntSettings {
                 }
             }
         }
+        shard();
         for (String v : get("tlbcheck.seconds")) {
             try {
                 if (Double.parseDouble(v) > 0) continue;
