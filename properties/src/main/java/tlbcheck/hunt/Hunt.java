@@ -106,8 +106,12 @@ public final class Hunt {
             if (racy) racyRuns++;
             if (config.progressSeconds() > 0 && System.nanoTime() > nextProgress) {
                 double el = (System.nanoTime() - start) / 1e9;
-                progress.accept(String.format("%s / %s: %d tries, %d steps, %.0f steps/s, racy runs %d, %.0fs",
-                        model.variant().name(), invariant.name(), tryNo + 1, steps, steps / el, racyRuns, el));
+                // How far: whichever bound (tries or time) stops the hunt first.
+                double far = Math.max((tryNo + 1.0) / config.tries(), el / config.seconds());
+                progress.accept(String.format("%s / %s: %.0f%% done, try %,d of %,d, %.0f of %.0f s, %d steps,"
+                                + " %.0f steps/s, racy runs %d", model.variant().name(), invariant.name(),
+                        Math.min(100, 100 * far), tryNo + 1, config.tries(), el, config.seconds(), steps, steps / el,
+                        racyRuns));
                 nextProgress = System.nanoTime() + (long) (config.progressSeconds() * 1e9);
             }
         }

@@ -34,6 +34,16 @@ public record HuntConfig(long seed, int tries, int length, double seconds, doubl
         return new HuntConfig(seed, tries, length, seconds, shrinkSeconds, swarm, progressSeconds, k, n);
     }
 
+    /** Whether this run is one shard of a hunt split across machines. */
+    public boolean sharded() {
+        return shards > 1;
+    }
+
+    /** {@code K/N}, 1-based as on the command line. */
+    public String shardLabel() {
+        return (shard + 1) + "/" + shards;
+    }
+
     /** Whether try {@code i} belongs to this shard. */
     public boolean mine(int i) {
         return i % shards == shard;

@@ -45,6 +45,7 @@ final class ExhaustiveCheck {
         row.put("row", variant.row());
         row.put("invariant", invariant.name());
         row.put("invariantNo", invariant.number());
+        row.put("expected", expected);
         row.put("observed", r.observed());
         row.put("states", r.states());
         row.put("transitions", r.transitions());
@@ -81,11 +82,17 @@ final class ExhaustiveCheck {
         }
     }
 
-    private static void writeRows(Path out) throws java.io.IOException {
-        Files.createDirectories(out);
+    /** This run's rows, by variant and invariant. */
+    static List<Map<String, Object>> rows() {
         List<Map<String, Object>> rows = new ArrayList<>(ROWS);
         rows.sort(java.util.Comparator.comparing((Map<String, Object> m) -> (String) m.get("variant"))
                 .thenComparing(m -> (Integer) m.get("invariantNo")));
+        return rows;
+    }
+
+    private static void writeRows(Path out) throws java.io.IOException {
+        Files.createDirectories(out);
+        List<Map<String, Object>> rows = rows();
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
                 .writeValue(out.resolve("exhaustive.json").toFile(), Map.of("rows", rows));
     }

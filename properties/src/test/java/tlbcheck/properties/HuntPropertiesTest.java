@@ -40,39 +40,69 @@ class HuntPropertiesTest {
         return tlbcheck.model.Catalogues.get().variants();
     }
 
-    /** One container per (variant, invariant): the hunt, then exhaustive search of the small scope. */
+    /**
+     * One container per (variant, invariant): the hunt, then exhaustive search of the small scope. A shard
+     * other than the first hunts only: the exhaustive search is not split, and shard 1 runs it whole.
+     */
     @TestFactory
     Stream<DynamicContainer> properties() {
         HuntSettings.validate();
-        return variants().toJavaStream()
+        java.util.List<io.vavr.Tuple2<Variant, Invariant>> selected = variants().toJavaStream()
                 .filter(v -> HuntSettings.selected("tlbcheck.variant", v.name(), v.row()))
                 .flatMap(v -> tlbcheck.model.Catalogues.get().invariants().toJavaStream()
                         .filter(i -> HuntSettings.selected("tlbcheck.invariant", i.name(),
                                 i.number() > 0 ? String.valueOf(i.number()) : i.name()))
                         .filter(i -> Expected.verdict(v, i).isDefined())
-                        .map(i -> property(v, i, Expected.verdict(v, i).get())));
+                        .map(i -> io.vavr.Tuple.of(v, i)))
+                .toList();
+        if (HuntSettings.deep()) System.out.println(worstCase(selected.size(), HuntSettings.config("any")));
+        return java.util.stream.IntStream.range(0, selected.size()).mapToObj(k -> property(selected.get(k)._1,
+                selected.get(k)._2, Expected.verdict(selected.get(k)._1, selected.get(k)._2).get(),
+                "[" + (k + 1) + "/" + selected.size() + "] "));
     }
 
-    static DynamicContainer property(Variant variant, Invariant invariant, String expected) {
+    /** What a long hunt says before it starts: how long it takes at worst, bounded by its time limits. */
+    static String worstCase(int properties, HuntConfig config) {
+        long hunt = Math.round(properties * config.seconds());
+        double exhaustive = tlbcheck.explore.Explorer.Config.defaults().seconds();
+        return String.format("hunting %d properties%s, each for at most %.0f s or %,d tries: at most %s of walks"
+                        + " (plus at most %.0f s of shrinking per violation and %.0f s of exhaustive search per property,"
+                        + " seconds in practice); -Dtlbcheck.seconds=S sets the time per property",
+                properties, config.sharded() ? " (shard " + config.shardLabel() + ")" : "", config.seconds(),
+                config.tries(), duration(hunt), config.shrinkSeconds(), exhaustive);
+    }
+
+    static String duration(long seconds) {
+        return seconds >= 3600 ? String.format("%dh%02dm", seconds / 3600, seconds % 3600 / 60)
+                : seconds >= 60 ? String.format("%dm%02ds", seconds / 60, seconds % 60) : seconds + " s";
+    }
+
+    static DynamicContainer property(Variant variant, Invariant invariant, String expected, String position) {
         String name = variant.row() + " " + variant.name() + " / " + invariant.number() + " " + invariant.name()
                 + ": expected " + expected;
-        return DynamicContainer.dynamicContainer(name, Stream.of(
-                DynamicTest.dynamicTest("hunt", () -> check(variant, invariant, expected)),
-                DynamicTest.dynamicTest("exhaustive " + variant.smallScope(),
-                        () -> ExhaustiveCheck.check(variant, invariant, expected))));
+        Stream<DynamicTest> hunt = Stream.of(
+                DynamicTest.dynamicTest("hunt", () -> check(variant, invariant, expected, position)));
+        return DynamicContainer.dynamicContainer(name, HuntSettings.shard()[0] > 0 ? hunt : Stream.concat(hunt,
+                Stream.of(DynamicTest.dynamicTest("exhaustive " + variant.smallScope(),
+                        () -> ExhaustiveCheck.check(variant, invariant, expected)))));
     }
 
     static HuntResult check(Variant variant, Invariant invariant, String expected) {
+        return check(variant, invariant, expected, "");
+    }
+
+    static HuntResult check(Variant variant, Invariant invariant, String expected, String position) {
         Scope scope = HuntSettings.get("tlbcheck.scope").map(Scope::parse).getOrElse(variant.scope());
         Model model = new Model(variant, scope);
         HuntConfig config = HuntSettings.config(variant.name() + "/" + invariant.name());
-        HuntResult r = Hunt.run(model, invariant, config, System.out::println);
+        HuntResult r = Hunt.run(model, invariant, config, line -> System.out.println(position + line));
         VerdictRow row = VerdictMatrix.row(r, expected);
         if (r.violated()) {
             row = row.withCounterexample(archive(r, variant, invariant));
         } else {
             row = row.withCounterexample(archived(variant, invariant));
         }
+        if (config.sharded()) row = row.withShard(config.shardLabel());
         MATRIX.add(row);
         System.out.println(summary(r));
         if (!r.violated() && r.racyRuns() == 0) {
@@ -84,6 +114,12 @@ class HuntPropertiesTest {
         }
         if (r.violated()) {
             fail(variant.name() + " violates " + invariant.name() + ", expected to hold.\n" + Report.failure(r));
+        }
+        if (config.sharded()) {
+            // Another shard may hold the violation: 'tlbcheck merge' judges the whole hunt.
+            System.out.println("shard " + config.shardLabel() + ": no violation of " + invariant.name() + " by "
+                    + variant.name() + " in this shard's " + r.tries() + " tries; the merged matrix judges the row");
+            return r;
         }
         fail(variant.name() + " was expected to violate " + invariant.name() + " but " + r.tries() + " tries ("
                 + r.steps() + " steps, stopped by " + r.stoppedBy() + ", seed " + config.seed()
@@ -162,7 +198,7 @@ class HuntPropertiesTest {
     @AfterAll
     static void writeMatrix() {
         Path out = Path.of(System.getProperty("tlbcheck.output", "target/tlbcheck"));
-        MATRIX.withShortest(ExhaustiveCheck.SHORTEST).write(out);
+        MATRIX.withShortest(ExhaustiveCheck.SHORTEST).write(out, ExhaustiveCheck.rows());
         ExhaustiveCheck.write(out);
         System.out.println("verdict matrix: " + out.resolve("verdicts.md"));
     }
