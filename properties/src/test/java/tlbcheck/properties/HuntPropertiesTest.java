@@ -150,38 +150,49 @@ class HuntPropertiesTest {
 
     /** The repository-relative path of an archived file of this property, or null. */
     static String archived(Variant variant, Invariant invariant) {
-        return ARCHIVE.of(variant.name(), invariant.name()).stream().findFirst()
+        return archived(ARCHIVE, variant, invariant);
+    }
+
+    static String archived(Archive archive, Variant variant, Invariant invariant) {
+        return archive.of(variant.name(), invariant.name()).stream().findFirst()
                 .map(p -> "counterexamples/" + p.getFileName()).orElse(null);
+    }
+
+    static String archive(HuntResult r, Variant variant, Invariant invariant) {
+        return archive(r, variant, invariant, ARCHIVE, FOUND, Boolean.getBoolean("tlbcheck.archive"), System.out::println);
     }
 
     /**
      * A found counterexample goes into the archive under the deep hunt, or under target/ by default,
-     * so nothing lands in the source tree unasked. A duplicate of an archived file is not written again.
+     * so nothing lands in the source tree unasked. A duplicate of an archived file is not written again,
+     * and a row whose violation is archived is not news: only a violation with no archived file for its
+     * (variant, invariant) is announced as new.
      */
-    static String archive(HuntResult r, Variant variant, Invariant invariant) {
+    static String archive(HuntResult r, Variant variant, Invariant invariant, Archive archive, Archive found,
+                          boolean archiveNew, java.util.function.Consumer<String> say) {
         Counterexample cx = CounterexampleFile.of(r.model(), invariant, r.shrunk().get().steps(),
                 r.shrunk().get().violation(), Long.toString(r.seed()), "hunt", Expected.fixedBy(variant, invariant));
-        java.util.Optional<Path> dup = ARCHIVE.duplicateOf(cx);
+        java.util.Optional<Path> dup = archive.duplicateOf(cx);
         if (dup.isPresent()) {
             return "counterexamples/" + dup.get().getFileName();
         }
-        String already = archived(variant, invariant);
-        if (already != null && !Boolean.getBoolean("tlbcheck.archive")) {
+        String already = archived(archive, variant, invariant);
+        if (already != null && !archiveNew) {
             // Not new: the row's violation is archived. One line, and only when this trace is shorter.
-            int archivedSteps = ARCHIVE.stepsOf(variant.name(), invariant.name());
+            int archivedSteps = archive.stepsOf(variant.name(), invariant.name());
             if (cx.steps().size() < archivedSteps) {
-                System.out.println("found " + already + " again, shorter: " + cx.steps().size() + " steps against "
+                say.accept("found " + already + " again, shorter: " + cx.steps().size() + " steps against "
                         + archivedSteps + " (-Pdeep-hunt archives it)");
             }
             return already;
         }
-        if (Boolean.getBoolean("tlbcheck.archive")) {
-            Path file = ARCHIVE.save(cx);
-            System.out.println("archived new counterexample: " + file);
+        if (archiveNew) {
+            Path file = archive.save(cx);
+            say.accept("archived new counterexample: " + file);
             return "counterexamples/" + file.getFileName();
         }
-        Path file = FOUND.save(cx);
-        System.out.println("new counterexample (not archived; -Pdeep-hunt archives): " + file);
+        Path file = found.save(cx);
+        say.accept("new counterexample (not archived; -Pdeep-hunt archives): " + file);
         return "properties/target/tlbcheck/counterexamples/" + file.getFileName();
     }
 
