@@ -123,13 +123,24 @@ public final class CounterexampleFile {
         return read(file, name -> tlbcheck.model.Catalogues.get().variant(name));
     }
 
+    private static ArchiveException notText(Path file) {
+        return new ArchiveException(file, 0, "not UTF-8 text, so not a counterexample file",
+                "give a counterexample file (YAML text, e.g. counterexamples/*.yaml)");
+    }
+
     public static Loaded read(Path file, Function<String, Variant> variants) {
         String text;
         try {
             text = Files.readString(file);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new ArchiveException(file, 0, "no such file", "check the path; archived files are in counterexamples/");
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw notText(file);
         } catch (IOException e) {
-            throw new ArchiveException(file, 0, "cannot read the file: " + e.getMessage(), "check the path");
+            throw new ArchiveException(file, 0, Files.isDirectory(file) ? "a directory, not a file"
+                    : "cannot read the file: " + e.getMessage(), "give a counterexample file (.yaml)");
         }
+        if (text.indexOf('\0') >= 0) throw notText(file);
         JsonNode tree;
         try {
             tree = YAML.readTree(text);

@@ -29,7 +29,11 @@ import tlbcheck.report.StateDiff;
 
 /** The command line: one counterexample file at a time, and exhaustive search for a shortest one. */
 @Command(name = "tlbcheck", mixinStandardHelpOptions = true, version = "tlbcheck 0.1",
-        description = "Replay, explain and render counterexample files; find shortest counterexamples.",
+        description = "Replay, explain and render counterexample files; find shortest counterexamples; merge the"
+                + " verdicts of hunt shards. 'tlbcheck COMMAND --help' describes each command.",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:done", "1:shortest found no violation; merge found a row not as expected",
+                "2:bad input (no such file, not UTF-8 text, a malformed or outdated file, an unknown name) or usage"},
         subcommands = {Main.Replay.class, Main.Explain.class, Main.Render.class, Main.Shortest.class, Merge.class})
 public final class Main implements Callable<Integer> {
 
@@ -47,15 +51,16 @@ public final class Main implements Callable<Integer> {
         return new CommandLine(new Main())
                 .setExecutionExceptionHandler((e, cmd, parsed) -> {
                     cmd.getErr().println(e instanceof ArchiveException || e instanceof IllegalArgumentException
-                            ? "error: " + e.getMessage() : "error: " + e);
+                            || e instanceof java.io.UncheckedIOException ? "error: " + e.getMessage() : "error: " + e);
                     return 2;
                 })
                 .execute(args);
     }
 
-    @Command(name = "replay", description = "Replay a file: it must violate its invariant, and hold under each fixed-by.")
+    @Command(name = "replay", mixinStandardHelpOptions = true,
+            description = "Replay a file: it must violate its invariant, and hold under each fixed-by.")
     static final class Replay implements Callable<Integer> {
-        @Parameters(paramLabel = "FILE") Path file;
+        @Parameters(paramLabel = "FILE", description = "a counterexample file, e.g. counterexamples/*.yaml") Path file;
 
         @Override
         public Integer call() {
@@ -72,9 +77,10 @@ public final class Main implements Callable<Integer> {
         }
     }
 
-    @Command(name = "explain", description = "The lanes, then each step with what it changed.")
+    @Command(name = "explain", mixinStandardHelpOptions = true,
+            description = "The lanes, then each step with what it changed.")
     static final class Explain implements Callable<Integer> {
-        @Parameters(paramLabel = "FILE") Path file;
+        @Parameters(paramLabel = "FILE", description = "a counterexample file, e.g. counterexamples/*.yaml") Path file;
 
         @Override
         public Integer call() {
@@ -97,9 +103,10 @@ public final class Main implements Callable<Integer> {
         }
     }
 
-    @Command(name = "render", description = "Render a file as a Mermaid sequence diagram (Markdown) or as lanes.")
+    @Command(name = "render", mixinStandardHelpOptions = true,
+            description = "Render a file as a Mermaid sequence diagram (Markdown) or as lanes.")
     static final class Render implements Callable<Integer> {
-        @Parameters(paramLabel = "FILE") Path file;
+        @Parameters(paramLabel = "FILE", description = "a counterexample file, e.g. counterexamples/*.yaml") Path file;
 
         @Option(names = "--format", defaultValue = "mermaid", description = "mermaid or lanes (default: ${DEFAULT-VALUE})")
         String format;
@@ -122,10 +129,11 @@ public final class Main implements Callable<Integer> {
         }
     }
 
-    @Command(name = "shortest", description = "Explore a variant exhaustively and archive a shortest counterexample.")
+    @Command(name = "shortest", mixinStandardHelpOptions = true,
+            description = "Explore a variant exhaustively and archive a shortest counterexample.")
     static final class Shortest implements Callable<Integer> {
-        @Parameters(index = "0", paramLabel = "VARIANT") String variant;
-        @Parameters(index = "1", paramLabel = "INVARIANT") String invariant;
+        @Parameters(index = "0", paramLabel = "VARIANT", description = "a variant's name or row, e.g. V7") String variant;
+        @Parameters(index = "1", paramLabel = "INVARIANT", description = "an invariant's name or number, e.g. 6") String invariant;
 
         @Option(names = "--scope", description = "e.g. 2,1,1,2 (default: the variant's small scope)") String scope;
         @Option(names = "--fixed-by", split = ",", description = "variants that must hold on the same steps") List<String> fixedBy;

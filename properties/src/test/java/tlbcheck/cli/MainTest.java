@@ -37,6 +37,43 @@ class MainTest {
         assertTrue(run(0, "render", "--format", "lanes", V11).contains("__kvm_tlb_flush_vmid_ipa_nsh"));
     }
 
+    private static String runErr(int expectedExit, String... args) {
+        PrintStream err = System.err;
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(buffer, true));
+        try {
+            assertEquals(expectedExit, Main.run(args), String.join(" ", args));
+        } finally {
+            System.setErr(err);
+        }
+        return buffer.toString();
+    }
+
+    @Test
+    void everyCommandHasHelp() {
+        assertTrue(run(0, "--help").contains("Exit codes:"));
+        for (String command : new String[] {"replay", "explain", "render", "shortest", "merge"}) {
+            String help = run(0, command, "--help");
+            assertTrue(help.startsWith("Usage: tlbcheck " + command), help);
+        }
+    }
+
+    @Test
+    void aMissingFileAndABinaryFileSaySo(@TempDir Path dir) throws Exception {
+        for (String command : new String[] {"replay", "explain", "render"}) {
+            String err = runErr(2, command, dir.resolve("nowhere.yaml").toString());
+            assertTrue(err.contains("nowhere.yaml: no such file"), err);
+        }
+        Path binary = dir.resolve("a.yaml");
+        Files.write(binary, new byte[] {(byte) 0xCA, (byte) 0xFE, (byte) 0xBA, (byte) 0xBE, 0, 0, 0, 61, (byte) 0xFF});
+        assertTrue(runErr(2, "replay", binary.toString()).contains("a.yaml: not UTF-8 text"));
+        Path nul = dir.resolve("b.yaml");
+        Files.write(nul, new byte[] {'t', 'l', 'b', 0, 1, 2});
+        assertTrue(runErr(2, "explain", nul.toString()).contains("b.yaml: not UTF-8 text"));
+        assertTrue(runErr(2, "render", dir.toString()).contains("a directory, not a file"));
+        assertTrue(runErr(2, "replay", "--no-such-option", V11).contains("Unknown option"));
+    }
+
     @Test
     void badInputExitsWithTwo(@TempDir Path dir) throws Exception {
         Path bad = dir.resolve("bad.yaml");
