@@ -63,6 +63,22 @@ class MergeTest {
     }
 
     @Test
+    void aSeedAShardPrintsRerunsOnOneMachine() {
+        // Seed 44: the whole hunt's first violation of V1's forward progress is try 8, which shard 2 of 2 owns.
+        Variant v = Variants.byName("V1");
+        Invariant inv = Invariants.all().find(i -> i.number() == 4).get();
+        HuntConfig shard = new HuntConfig(44, 100, 160, 600, 60, true, 0).withShard(1, 2);
+        tlbcheck.hunt.HuntResult found = Hunt.run(new Model(v, v.scope()), inv, shard);
+        assertTrue(found.violated());
+        assertTrue(found.firstViolationTry() > 1, "try " + found.firstViolationTry());
+        tlbcheck.hunt.HuntResult rerun = Hunt.run(new Model(v, v.scope()), inv,
+                new HuntConfig(found.seed(), 1, 160, 600, 60, true, 0));
+        assertTrue(rerun.violated(), "the printed seed is the failing walk's own: try 1 on one machine");
+        assertEquals(found.walk(), rerun.walk());
+        assertEquals(found.shrunk().get().steps(), rerun.shrunk().get().steps());
+    }
+
+    @Test
     void refusesAShardMissingOrGivenTwiceAndBadFiles(@TempDir Path dir) throws Exception {
         Path one = dir.resolve("one");
         VerdictMatrix half = new VerdictMatrix();
