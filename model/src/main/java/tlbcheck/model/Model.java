@@ -79,13 +79,13 @@ public final class Model {
                 steps.add(new HandleDeviceFault(c, d));
             }
             for (Procedure p : kernel.procedures()) {
-                if (p.trigger() == Trigger.DEVICE_FAULT) continue;
+                if (p.trigger().entry() == Trigger.Entry.DEVICE_FAULT) continue;
                 for (int page = 0; page < scope.pages(); page++) {
-                    // Only the fault that maps a page distinguishes a read from a write.
-                    steps.add(new Start(c, p.name(), page, p.trigger() == Trigger.PTE_READ_ONLY));
-                    if (p.trigger() == Trigger.PTE_INVALID) {
-                        steps.add(new Start(c, p.name(), page, true));
-                    }
+                    // A trigger says whether its path is entered by a read, a write, or both.
+                    boolean read = p.trigger().startsOn(false);
+                    boolean write = p.trigger().startsOn(true);
+                    if (read || !write) steps.add(new Start(c, p.name(), page, false));
+                    if (write) steps.add(new Start(c, p.name(), page, true));
                 }
             }
         }

@@ -69,6 +69,13 @@ final class VisitedSet {
         long[] oldParents = parents;
         int cap = keys.length * 2;
         if (cap <= 0) throw new IllegalStateException("visited set is full at " + size + " states");
+        // Refuse before the JVM would throw OutOfMemoryError, with the figures a user needs to choose.
+        Runtime rt = Runtime.getRuntime();
+        long need = 16L * cap;
+        long available = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+        if (need > available) {
+            throw new ScopeTooLargeException(size, need, rt.maxMemory());
+        }
         keys = new long[cap];
         parents = new long[cap];
         mask = cap - 1;

@@ -58,6 +58,16 @@ public interface Op {
         return false;
     }
 
+    /**
+     * Why this op can never do its work at this position of this procedure (for example a recheck of a
+     * trigger that the procedure's way of being entered never has), or none. Checked when the procedure
+     * is built ({@code procedure} gives its name and trigger), so such a mistake is an error naming the procedure and the op instead of a path that
+     * silently does nothing.
+     */
+    default Option<String> misplaced(Procedure procedure, int index) {
+        return Option.none();
+    }
+
     /** Whether the op can run now: {@link #refusal} without the reason. */
     default boolean ready(Model model, State state, int cpu, Running running) {
         return refusal(model, state, cpu, running).isEmpty();

@@ -12,6 +12,16 @@ import tlbcheck.model.State;
  */
 public record Procedure(String name, Trigger trigger, Array<Op> ops) {
 
+    /** Refuses, with the procedure's and the op's names, an op that can never do its work where it stands. */
+    public Procedure {
+        for (int i = 0; i < ops.size(); i++) {
+            for (String why : ops.get(i).misplaced(new Procedure(name, trigger, Array.empty()), i)) {
+                throw new IllegalArgumentException("procedure " + name + ": op " + (i + 1) + " '" + ops.get(i).name()
+                        + "' can never run there: " + why);
+            }
+        }
+    }
+
     public static Procedure of(String name, Trigger trigger, Op... ops) {
         return new Procedure(name, trigger, flatten(Array.of(ops)));
     }

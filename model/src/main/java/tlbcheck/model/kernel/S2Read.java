@@ -13,6 +13,14 @@ public record S2Read(S2Change change) implements Op {
     }
 
     @Override
+    public io.vavr.control.Option<String> misplaced(Procedure procedure, int index) {
+        return procedure.trigger().entry() == Trigger.Entry.START ? io.vavr.control.Option.none()
+                : io.vavr.control.Option.some("it rechecks the procedure's trigger (" + procedure.trigger()
+                        + "), which a handler entered by a fault never allows: the procedure would end at this op, doing"
+                        + " nothing");
+    }
+
+    @Override
     public String skipReason(Model model, State state, int cpu, Running running) {
         return "another vCPU's handler changed the entry first";
     }

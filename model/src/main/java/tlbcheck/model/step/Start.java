@@ -22,8 +22,8 @@ public record Start(int cpu, String procedure, int page, boolean write) implemen
         }
         if (s.running(cpu).isDefined()) return Option.some("CPU" + cpu + " is busy in another procedure");
         Trigger trigger = p.get().trigger();
-        if (trigger == Trigger.DEVICE_FAULT) return Option.some(procedure + " is entered by HandleDeviceFault");
-        if (trigger == Trigger.VCPU_FAULT) return Option.some(procedure + " is entered by a faulting VcpuAccess");
+        if (trigger.entry() == Trigger.Entry.DEVICE_FAULT) return Option.some(procedure + " is entered by HandleDeviceFault");
+        if (trigger.entry() == Trigger.Entry.VCPU_FAULT) return Option.some(procedure + " is entered by a faulting VcpuAccess");
         if (!trigger.allows(s, page)) {
             return Option.some(procedure + " is entered on " + trigger + " and page " + page + " is " + s.pte(page)
                     + (s.kvm().present() ? " (stage 2: " + s.kvm().mapping(page) + ")" : ""));
@@ -37,7 +37,7 @@ public record Start(int cpu, String procedure, int page, boolean write) implemen
         int index = model.kernel().indexOf(procedure);
         if (index < 0) return false;
         Trigger trigger = model.kernel().procedure(index).trigger();
-        return trigger != Trigger.DEVICE_FAULT && trigger != Trigger.VCPU_FAULT && trigger.allows(s, page);
+        return trigger.entry() == Trigger.Entry.START && trigger.allows(s, page);
     }
 
     @Override
