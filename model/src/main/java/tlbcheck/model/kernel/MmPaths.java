@@ -32,7 +32,10 @@ public record MmPaths(String name, Seq ptepSetAccessFlags, Seq flushTlbRange, Se
      */
     public static final MmPaths LINUX_6_4 = new MmPaths("linux-6.4",
             Seq.of("ptep_set_access_flags", SetPteWritable.INSTANCE, FlushTlbPage.broadcast("flush_tlb_page")),
-            Seq.of("flush_tlb_range", FlushTlbPage.broadcast("flush_tlb_range")),
+            // change_protection gathers with mmu_gather since 6.2: its flush is tlb_flush_mmu_tlbonly, which in
+            // 6.4 also calls mmu_notifier_invalidate_range (so an mprotect notifies from here and from range_end).
+            Seq.of("flush_tlb_range", FlushTlbPage.broadcast("tlb_flush_mmu_tlbonly"),
+                    NotifySecondary.withFlush("tlb_flush_mmu_tlbonly->invalidate_range")),
             Seq.of("tlb_flush_mmu", FlushTlbPage.broadcast("tlb_flush_mmu"),
                     NotifySecondary.withFlush("tlb_flush_mmu_tlbonly->invalidate_range")),
             Seq.of("ptep_clear_flush_notify (try_to_migrate_one)", ClearPte.MIGRATION, FlushTlbPage.broadcast("ptep_clear_flush"),
