@@ -10,7 +10,7 @@ public final class Invariants {
     public static Array<Invariant> all() {
         return Array.of(NoStaleSecondaryTlb.INSTANCE, NoStaleAccessAfterRestriction.INSTANCE, NoUseAfterFree.INSTANCE,
                 ForwardProgress.INSTANCE, BreakBeforeMake.INSTANCE, KvmMapsNothingStale.INSTANCE,
-                SecondaryMirrorsCpuFlush.INSTANCE, FaultAnsweredAfterResolved.INSTANCE);
+                SecondaryMirrorsCpuFlush.INSTANCE, FaultAnsweredAfterResolved.INSTANCE, NoLostWrite.INSTANCE);
     }
 
     public static Invariant byName(String name) {

@@ -38,8 +38,9 @@ public record MmPaths(String name, Seq ptepSetAccessFlags, Seq flushTlbRange, Se
                     NotifySecondary.withFlush("tlb_flush_mmu_tlbonly->invalidate_range")),
             Seq.of("tlb_flush_mmu", FlushTlbPage.broadcast("tlb_flush_mmu"),
                     NotifySecondary.withFlush("tlb_flush_mmu_tlbonly->invalidate_range")),
-            Seq.of("ptep_clear_flush_notify (try_to_migrate_one)", ClearPte.MIGRATION, FlushTlbPage.broadcast("ptep_clear_flush"),
-                    NotifySecondary.withFlush("ptep_clear_flush_notify->invalidate_range")),
+            // try_to_migrate_one uses plain ptep_clear_flush in 6.4 ("No need to invalidate here": the
+            // secondary invalidation comes from invalidate_range_end); ptep_clear_flush_notify is COW's.
+            Seq.of("ptep_clear_flush (try_to_migrate_one)", ClearPte.MIGRATION, FlushTlbPage.broadcast("ptep_clear_flush")),
             RANGE_START,
             Seq.of("invalidate_range_end", NotifySecondary.always("range_end->invalidate_range"), RangeEnd.INSTANCE),
             Seq.of("iopf resume", ResumeDevice.INSTANCE));
@@ -115,13 +116,15 @@ public record MmPaths(String name, Seq ptepSetAccessFlags, Seq flushTlbRange, Se
                         MmapLock.WRITE, rangeStart, PtlLock.INSTANCE,
                         ClearPte.UNMAP, PtlUnlock.INSTANCE, tlbFlushMmu,
                         rangeEnd, FreeOldFrame.INSTANCE, MmapUnlock.WRITE),
-                // migration / COW break / KSM merge: rmap walk, no mmap lock.
+                // migrate_pages: try_to_migrate_one installs the migration entry inside its own notifier range
+                // (rmap walk, no mmap lock) and closes it before move_to_new_folio copies the page;
+                // remove_migration_ptes installs the new PTE later, outside any range.
                 Procedure.of("migrate", Trigger.PTE_VALID,
                         rangeStart, PtlLock.INSTANCE,
                         When.of(VALID, ptepClearFlush),
-                        PtlUnlock.INSTANCE, CopyToNewFrame.INSTANCE,
+                        PtlUnlock.INSTANCE, rangeEnd, CopyToNewFrame.INSTANCE,
                         PtlLock.INSTANCE, new SetPteNewFrame(Perm.RO), PtlUnlock.INSTANCE,
-                        rangeEnd, FreeOldFrame.INSTANCE),
+                        FreeOldFrame.INSTANCE),
                 // do_anonymous_page: an access to an unmapped page.
                 Procedure.of("map", Trigger.PTE_INVALID,
                         MmapLock.READ, When.of(INVALID, AllocFrame.INSTANCE),

@@ -1,0 +1,76 @@
+package tlbcheck.model.invariant;
+
+import io.vavr.control.Option;
+import tlbcheck.model.Model;
+import tlbcheck.model.Running;
+import tlbcheck.model.State;
+import tlbcheck.model.Transition;
+import tlbcheck.model.step.CpuAccess;
+import tlbcheck.model.step.DeviceAccess;
+import tlbcheck.model.step.VcpuAccess;
+
+/**
+ * Invariant 9: no write is lost to a migration. Once a migration has copied a frame, a CPU, device or
+ * guest write that still reaches the old frame through a stale translation lands in memory nobody will
+ * read again: the new frame has the old contents. Every translation of the old frame must be gone
+ * before the copy, which is why the migration entry and its invalidations come first.
+ */
+public final class NoLostWrite implements Invariant {
+
+    public static final NoLostWrite INSTANCE = new NoLostWrite();
+
+    @Override public String name() { return "no-lost-write"; }
+    @Override public int number() { return 9; }
+    @Override public String meaning() {
+        return "no CPU, device or guest write reaches a frame a migration has already copied";
+    }
+
+    private static boolean isWrite(Transition t) {
+        if (t.step() instanceof CpuAccess a) return a.write();
+        if (t.step() instanceof VcpuAccess a) return a.write();
+        if (t.step() instanceof DeviceAccess a) return t.before().device(a.device()).write();
+        return false;
+    }
+
+    /** The procedure that has copied this frame away and not yet freed it, if any. */
+    private static Option<Integer> copiedBy(State s, int frame) {
+        for (int c = 0; c < s.cpus(); c++) {
+            Option<Running> r = s.running(c);
+            if (r.isDefined() && r.get().oldFrame() == frame && r.get().newFrame() >= 0) return Option.some(c);
+        }
+        return Option.none();
+    }
+
+    @Override
+    public boolean racy(Model model, Transition t) {
+        State s = t.after();
+        for (int c = 0; c < s.cpus(); c++) {
+            Option<Running> r = s.running(c);
+            // The window the rule is about: a migration has unmapped the frame and not yet copied it.
+            if (r.isEmpty() || r.get().oldFrame() < 0 || r.get().newFrame() >= 0 || !r.get().wrotePte()) continue;
+            for (int page = 0; page < s.pages(); page++) {
+                for (int k = 0; k < s.cpus(); k++) if (s.cpuTlb(k, page).frame() == r.get().oldFrame()) return true;
+                for (int m = 0; m < s.smmus(); m++) if (s.smmuTlb(m, page).frame() == r.get().oldFrame()) return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public String racyState() {
+        return "a TLB still translates to a frame a migration has unmapped and is about to copy";
+    }
+
+    @Override
+    public Option<Violation> check(Model model, Transition t) {
+        if (t.accessedFrame() < 0 || !isWrite(t)) return Option.none();
+        State s = t.before();
+        Option<Integer> cpu = copiedBy(s, t.accessedFrame());
+        if (cpu.isEmpty()) return Option.none();
+        Running r = s.running(cpu.get()).get();
+        return Option.some(violation(t.step().actor() + " wrote frame f" + t.accessedFrame() + " after "
+                        + model.kernel().procedure(r.procedure()).name() + " on CPU" + cpu.get() + " copied it to f"
+                        + r.newFrame() + ": the write is lost",
+                "frame f" + t.accessedFrame() + " copied to f" + r.newFrame() + ", written by " + t.step().actor()));
+    }
+}
