@@ -62,6 +62,11 @@ public record Kvm(int invalidating, boolean mmuLock, Array<Pte> s2, Pte s2Block,
         return mask;
     }
 
+    /** The vCPU TLB entries a stage-2 change of guest page g from {@code old} to {@code next} makes stale. */
+    public int vcpusMadeStale(int page, Pte old, Pte next) {
+        return vcpusBeyond(page, next) & ~vcpusBeyond(page, old);
+    }
+
     /** What a vCPU's cached block entry maps guest page g to. */
     public Pte blockMapping(int cpu, int page) {
         Pte b = vcpuBlocks.get(cpu);

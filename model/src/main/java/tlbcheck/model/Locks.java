@@ -6,7 +6,23 @@ import io.vavr.collection.Array;
  * The kernel locks that serialise procedures: the mmap lock (a reader-writer lock) and one
  * page-table lock per page. Hardware takes no lock.
  */
-public record Locks(int mmapReaders, boolean mmapWriter, Array<Boolean> ptl) {
+public record Locks(int mmapReaders, boolean mmapWriter, Array<Boolean> ptl, int tlbFlushPending) {
+
+    /** The most mmu_gathers the model lets be in flight at once (one per CPU). */
+    public static final int MAX_TLB_FLUSH_PENDING = Scope.MAX_CPUS;
+
+    public Locks(int mmapReaders, boolean mmapWriter, Array<Boolean> ptl) {
+        this(mmapReaders, mmapWriter, ptl, 0);
+    }
+
+    /**
+     * {@code mm->tlb_flush_pending}: how many mmu_gathers have changed PTEs and not yet flushed
+     * ({@code inc_tlb_flush_pending} .. {@code dec_tlb_flush_pending}). {@code mm_tlb_flush_pending} tests it
+     * for any, {@code mm_tlb_flush_nested} for more than one.
+     */
+    public Locks withTlbFlushPending(int n) {
+        return new Locks(mmapReaders, mmapWriter, ptl, n);
+    }
 
     public static Locks free(int pages) {
         return new Locks(0, false, Array.fill(pages, Boolean.FALSE));
@@ -17,14 +33,14 @@ public record Locks(int mmapReaders, boolean mmapWriter, Array<Boolean> ptl) {
     }
 
     public Locks withPtl(int page, boolean held) {
-        return new Locks(mmapReaders, mmapWriter, ptl.update(page, held));
+        return new Locks(mmapReaders, mmapWriter, ptl.update(page, held), tlbFlushPending);
     }
 
     public Locks withMmapReaders(int readers) {
-        return new Locks(readers, mmapWriter, ptl);
+        return new Locks(readers, mmapWriter, ptl, tlbFlushPending);
     }
 
     public Locks withMmapWriter(boolean writer) {
-        return new Locks(mmapReaders, writer, ptl);
+        return new Locks(mmapReaders, writer, ptl, tlbFlushPending);
     }
 }

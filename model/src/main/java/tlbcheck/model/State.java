@@ -87,6 +87,25 @@ public record State(Array<Pte> ptes,
         return mask;
     }
 
+    /** The TLB invalidations other procedures in flight on this page still owe (their {@link Running#owed} bits). */
+    public int debtsOn(int page, int exceptCpu) {
+        int bits = 0;
+        for (int c = 0; c < running.size(); c++) {
+            Option<Running> r = running.get(c);
+            if (c != exceptCpu && r.isDefined() && r.get().page() == page) bits |= r.get().owed();
+        }
+        return bits;
+    }
+
+    /**
+     * The TLBs a PTE write from {@code old} to {@code next} makes stale: entries that grant more than (or, for
+     * the SMMU bits of invariant 1, differ from) the new PTE and did not already against the old one. An
+     * entry that was stale before is some earlier writer's to invalidate.
+     */
+    public int tlbsMadeStale(int page, Pte old, Pte next) {
+        return tlbsBeyond(page, next) & ~tlbsBeyond(page, old);
+    }
+
     /** Clears the given TLB bits from the debts of the procedures in flight on this page. */
     private static Array<Option<Running>> paid(Array<Option<Running>> running, int page, int bits) {
         Array<Option<Running>> out = running;

@@ -36,6 +36,6 @@ public record MapNewFrame() implements Op {
         }
         Pte mapped = Pte.valid(frame, running.write() ? Perm.RW : Perm.RO);
         return s.withPte(running.page(), mapped)
-                .withRunning(cpu, running.wrote().owes(s.tlbsBeyond(running.page(), mapped)).withNewFrame(frame).next());
+                .withRunning(cpu, running.wrote().owes(s.tlbsMadeStale(running.page(), s.pte(running.page()), mapped)).withNewFrame(frame).next());
     }
 }

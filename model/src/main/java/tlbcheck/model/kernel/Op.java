@@ -20,7 +20,7 @@ import tlbcheck.model.State;
  *       waits there and other steps run. It must not depend on anything but the state and the procedure's
  *       locals, so that the hunt, the explorer and replay agree.</li>
  *   <li>A PTE write records that the procedure owes maintenance: {@code running.wrote()}, with
- *       {@code owes(state.tlbsBeyond(page, newPte))} so invariant 2 can hold the procedure to it.</li>
+ *       {@code owes(state.tlbsMadeStale(page, oldPte, newPte))} so invariants 1 and 2 can hold the procedure to it.</li>
  *   <li>{@link #name} is the kernel's name for the step, as a reviewer writes it in a mail. An op that
  *       may do nothing says so in {@link #skipReason}, so traces print "skipped: reason" instead of the
  *       name of something that did not happen.</li>
@@ -66,6 +66,11 @@ public interface Op {
      */
     default Option<String> misplaced(Procedure procedure, int index) {
         return Option.none();
+    }
+
+    /** How traces name the op when it runs in this state (default: {@link #name}). */
+    default String describe(Model model, State state, int cpu, Running running) {
+        return name();
     }
 
     /** Whether the op can run now: {@link #refusal} without the reason. */

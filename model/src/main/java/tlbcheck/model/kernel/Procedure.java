@@ -59,7 +59,7 @@ public record Procedure(String name, Trigger trigger, Array<Op> ops) {
         if (moved.pc() == r.pc() + 1 && s.equals(state.withRunning(cpu, r.next()))) {
             text.append("skipped ").append(op.name()).append(" (").append(op.skipReason(model, state, cpu, r)).append(')');
         } else {
-            text.append(op.name()).append(effect(op, state, s));
+            text.append(op.describe(model, state, cpu, r)).append(effect(op, state, s));
             if (moved.pc() > r.pc() + 1) {
                 text.append("; skipped ").append(names(r.pc() + 1, moved.pc()))
                         .append(" (").append(op.skipReason(model, state, cpu, r)).append(')');

@@ -29,7 +29,7 @@ public record S2Break(S2Change change) implements Op {
             return state.withRunning(cpu, running.jump(model.kernel().procedure(running.procedure()).length()));
         }
         var broken = change.broken(k, running.page());
-        Running r = running.wrote().owes(k.vcpusBeyond(running.page(), broken.mapping(running.page())));
+        Running r = running.wrote().owes(k.vcpusMadeStale(running.page(), k.mapping(running.page()), broken.mapping(running.page())));
         if (change == S2Change.UNMAP) r = r.withOldFrame(Pte.fromCode(running.snapshot()).frame());
         return state.withKvm(broken).withRunning(cpu, r.next());
     }

@@ -43,6 +43,6 @@ public record S2Make(S2Change change, boolean cas) implements Op {
             s = s.withFrame(frame, true);
         }
         var made = change.made(k, running.page(), running.snapshot(), frame);
-        return s.withKvm(made).withRunning(cpu, running.wrote().owes(k.vcpusBeyond(running.page(), made.mapping(running.page()))).next());
+        return s.withKvm(made).withRunning(cpu, running.wrote().owes(k.vcpusMadeStale(running.page(), k.mapping(running.page()), made.mapping(running.page()))).next());
     }
 }

@@ -27,7 +27,7 @@ public record S2RelaxPerms() implements Op {
         if (k.s2Block().none() && entry instanceof Pte.Valid v && v.perm() == Perm.RO) {
             Pte relaxed = Pte.valid(v.frame(), Perm.RW);
             return state.withKvm(k.withS2(running.page(), relaxed))
-                    .withRunning(cpu, running.wrote().owes(k.vcpusBeyond(running.page(), relaxed)).next());
+                    .withRunning(cpu, running.wrote().owes(k.vcpusMadeStale(running.page(), entry, relaxed)).next());
         }
         return state.withRunning(cpu, running.next());
     }

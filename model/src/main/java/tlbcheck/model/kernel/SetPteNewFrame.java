@@ -27,12 +27,12 @@ public record SetPteNewFrame(Perm perm) implements Op {
             if (!ours) return state.withRunning(cpu, running.next());
             Pte restored = Pte.valid(running.oldFrame(), perm);
             return state.withPte(running.page(), restored).withRunning(cpu,
-                    running.wrote().owes(state.tlbsBeyond(running.page(), restored)).withOldFrame(-1).next());
+                    running.wrote().owes(state.tlbsMadeStale(running.page(), pte, restored)).withOldFrame(-1).next());
         }
         if (ours) {
             Pte next = Pte.valid(running.newFrame(), perm);
             return state.withPte(running.page(), next)
-                    .withRunning(cpu, running.wrote().owes(state.tlbsBeyond(running.page(), next)).next());
+                    .withRunning(cpu, running.wrote().owes(state.tlbsMadeStale(running.page(), pte, next)).next());
         }
         return state.withFrame(running.newFrame(), false).withRunning(cpu, running.withNewFrame(-1).next());
     }

@@ -32,7 +32,7 @@ public record SetPteWritable() implements Op {
         if (pte instanceof Pte.Valid v && v.perm() == Perm.RO) {
             Pte next = Pte.valid(v.frame(), Perm.RW);
             return state.withPte(running.page(), next)
-                    .withRunning(cpu, running.wrote().owes(state.tlbsBeyond(running.page(), next)).next());
+                    .withRunning(cpu, running.wrote().owes(state.tlbsMadeStale(running.page(), pte, next)).next());
         }
         return state.withRunning(cpu, running.next());
     }

@@ -27,7 +27,7 @@ public record WriteProtectPte() implements Op {
         if (pte instanceof Pte.Valid v && v.perm() == Perm.RW) {
             Pte next = Pte.valid(v.frame(), Perm.RO);
             return state.withPte(running.page(), next)
-                    .withRunning(cpu, running.wrote().owes(state.tlbsBeyond(running.page(), next)).next());
+                    .withRunning(cpu, running.wrote().owes(state.tlbsMadeStale(running.page(), pte, next)).next());
         }
         return state.withRunning(cpu, running.next());
     }
