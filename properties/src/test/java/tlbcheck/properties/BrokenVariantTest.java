@@ -32,7 +32,7 @@ class BrokenVariantTest {
         HuntConfig config = HuntConfig.quick(7);
         HuntResult r = Hunt.run(model, NoStaleSecondaryTlb.INSTANCE, config);
         assertTrue(r.violated(), "the broken variant must be caught");
-        String report = Report.failure(r);
+        String report = tlbcheck.report.FailureReport.of(r);
         System.out.println(report);
 
         // Shortest by hand: 8 steps through a CPU write fault (SMMU fill, fault_upgrade, its 6 steps), 10 through

@@ -43,7 +43,7 @@ class EarlyPageResponseTest {
     void theHuntAndTheExplorerNameTheEarlyResponse() {
         HuntResult r = Hunt.run(new Model(EARLY_RESPONSE), FaultAnsweredAfterResolved.INSTANCE, HuntConfig.quick(11));
         assertTrue(r.violated(), "the early page response is caught");
-        String report = Report.failure(r);
+        String report = tlbcheck.report.FailureReport.of(r);
         assertTrue(report.contains("resumed DEV0 before resolving its"), report);
         ExploreResult all = Explorer.explore(new Model(EARLY_RESPONSE, Variants.V5.smallScope()),
                 FaultAnsweredAfterResolved.INSTANCE, Explorer.Config.defaults());

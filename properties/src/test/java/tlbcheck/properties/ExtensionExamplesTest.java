@@ -69,7 +69,7 @@ class ExtensionExamplesTest {
         NoFrameLeak rule = new NoFrameLeak();
         for (Variant v : Variants.all().filter(v -> rule.appliesTo(new Model(v)))) {
             HuntResult r = Hunt.run(new Model(v), rule, HuntConfig.quick(3).withTries(300));
-            assertTrue(!r.violated(), () -> v.name() + ": " + Report.failure(r));
+            assertTrue(!r.violated(), () -> v.name() + ": " + tlbcheck.report.FailureReport.of(r));
         }
     }
 }

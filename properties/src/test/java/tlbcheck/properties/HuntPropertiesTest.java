@@ -113,7 +113,7 @@ class HuntPropertiesTest {
             return r;
         }
         if (r.violated()) {
-            fail(variant.name() + " violates " + invariant.name() + ", expected to hold.\n" + Report.failure(r));
+            fail(variant.name() + " violates " + invariant.name() + ", expected to hold.\n" + tlbcheck.report.FailureReport.of(r));
         }
         if (config.sharded()) {
             // Another shard may hold the violation: 'tlbcheck merge' judges the whole hunt.

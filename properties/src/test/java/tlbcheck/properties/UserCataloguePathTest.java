@@ -50,7 +50,7 @@ class UserCataloguePathTest {
         Invariant inv = Catalogues.get().invariant(RULE);
         HuntResult r = Hunt.run(new Model(v), inv, HuntSettings.config(v.name() + "/" + inv.name()));
         assertTrue(r.violated());
-        String report = Report.failure(r);
+        String report = tlbcheck.report.FailureReport.of(r);
         Matcher m = Pattern.compile("rerun: mvn verify -Dtlbcheck.seed=(-?\\d+) -Dtlbcheck.variant=(\\S+)"
                 + " -Dtlbcheck.invariant=(\\S+)").matcher(report);
         assertTrue(m.find(), report);

@@ -45,7 +45,7 @@ public final class FaultAnsweredAfterResolved implements Invariant {
 
     private static boolean resumes(Model model, State s, int cpu) {
         Running r = s.running(cpu).get();
-        return model.kernel().procedure(r.procedure()).op(r.pc()) instanceof ResumeDevice;
+        return model.kernel().procedure(r.procedure()).op(r.pc()).unwrapped() instanceof ResumeDevice;
     }
 
     @Override

@@ -62,7 +62,7 @@ public final class KvmMapsNothingStale implements Invariant {
         if (!k.present()) return Option.none();
         if (t.step() instanceof Advance a && before.running(a.cpu()).isDefined()) {
             Running r = before.running(a.cpu()).get();
-            Op op = model.kernel().procedure(r.procedure()).op(r.pc());
+            Op op = model.kernel().procedure(r.procedure()).op(r.pc()).unwrapped();
             boolean apic = op instanceof KvmInstallApic;
             if ((apic || op instanceof KvmInstallS2) && r.newFrame() >= 0 && (apic ? k.apicFrame() == r.newFrame()
                     : k.s2().get(r.page()).frame() == r.newFrame())) {

@@ -44,7 +44,7 @@ public final class KvmX86Paths {
         io.vavr.collection.Array<Op> out = io.vavr.collection.Array.empty();
         for (Op op : seq.ops()) {
             out = out.append(op);
-            if (op instanceof NotifySecondary) out = out.append(new KvmRequestApicReload("kvm invalidate_range"));
+            if (op.unwrapped() instanceof NotifySecondary) out = out.append(new KvmRequestApicReload("kvm invalidate_range"));
         }
         return new Seq(seq.name(), out);
     }

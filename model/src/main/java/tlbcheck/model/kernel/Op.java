@@ -31,6 +31,16 @@ public interface Op {
     /** The kernel's name for the step, as a reviewer would write it in a mail. */
     String name();
 
+    /** The op itself, under whatever name it is used ({@link Named} gives the op it wraps). */
+    default Op unwrapped() {
+        return this;
+    }
+
+    /** The op under the kernel's name for it where it is used (see {@link Named}). */
+    static Op named(String kernelName, Op op) {
+        return new Named(kernelName, op);
+    }
+
     default Option<String> refusal(Model model, State state, int cpu, Running running) {
         return Option.none();
     }

@@ -1,19 +1,22 @@
-package tlbcheck.properties;
+package tlbcheck.report;
 
 import tlbcheck.hunt.HuntResult;
 import tlbcheck.hunt.Shrinker;
-import tlbcheck.report.Lanes;
 
-/** The text a failing property prints: the shrunk counterexample as lanes, its violation and its seed. */
-final class Report {
+/**
+ * The text a failing property prints, for a user's own tests as for the project's: the shrunk
+ * counterexample as lanes, its violation and the offending state, and the line that reruns it
+ * ({@code mvn verify -Dtlbcheck.seed=... -Dtlbcheck.variant=NAME -Dtlbcheck.invariant=NAME}).
+ */
+public final class FailureReport {
 
-    private Report() {}
+    private FailureReport() {}
 
-    static String failure(HuntResult r) {
+    public static String of(HuntResult r) {
         Shrinker.Result s = r.shrunk().get();
         String variant = r.model().variant().name();
         return "seed " + r.seed() + " (try " + r.firstViolationTry() + "), walk of " + r.walk().size()
-                + " steps shrunk to " + s.steps().size() + (s.timedOut() ? " (shrinking hit its time bound)" : "") + "\n"
+                + " steps shrunk to " + s.steps().size() + (s.timedOut() ? " (shrinking stopped at its budget)" : "") + "\n"
                 + Lanes.render(r.model(), s.steps())
                 + s.violation() + "\n  state: " + s.violation().evidence() + "\n"
                 + "rerun: mvn verify -Dtlbcheck.seed=" + r.seed() + " -Dtlbcheck.variant=" + variant
