@@ -23,6 +23,15 @@ class KernelValidationTest {
     }
 
     @Test
+    void aProcedureThatOnlyTakesLocksIsRefused() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Procedure.of("khugepaged",
+                Trigger.ANY, tlbcheck.model.kernel.MmapLock.WRITE, tlbcheck.model.kernel.PtlLock.INSTANCE,
+                tlbcheck.model.kernel.PtlUnlock.INSTANCE, tlbcheck.model.kernel.MmapUnlock.WRITE));
+        assertTrue(e.getMessage().startsWith("procedure khugepaged can end without any effect"), e.getMessage());
+        assertTrue(e.getMessage().contains("mmap_write_lock"), e.getMessage());
+    }
+
+    @Test
     void anOpenTriggerIsATriggerLikeAnyOther() {
         Trigger allPresent = Trigger.of("every page present and read-only", (s, page) -> {
             for (int p = 0; p < s.pages(); p++) {
@@ -32,7 +41,7 @@ class KernelValidationTest {
         });
         Model model = new Model(Variants.V5.withKernel("V5+collapse", "V5 with a collapse path",
                 Variants.V5.kernel().plus(Procedure.of("collapse", allPresent, tlbcheck.model.kernel.MmapLock.WRITE,
-                        tlbcheck.model.kernel.MmapUnlock.WRITE))));
+                        tlbcheck.model.kernel.WriteProtectPte.INSTANCE, tlbcheck.model.kernel.MmapUnlock.WRITE))));
         assertTrue(model.enabled(model.initial()).exists(step -> step.toString().contains("collapse")));
     }
 }

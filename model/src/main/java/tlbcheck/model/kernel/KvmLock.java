@@ -12,6 +12,11 @@ public record KvmLock(boolean take) implements Op {
     public static final KvmLock UNLOCK = new KvmLock(false);
 
     @Override
+    public boolean bookkeeping() {
+        return true;
+    }
+
+    @Override
     public String name() {
         return take ? "lock mmu_lock" : "unlock mmu_lock";
     }

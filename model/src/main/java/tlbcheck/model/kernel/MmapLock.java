@@ -13,6 +13,11 @@ public record MmapLock(boolean write) implements Op {
     public static final MmapLock WRITE = new MmapLock(true);
 
     @Override
+    public boolean bookkeeping() {
+        return true;
+    }
+
+    @Override
     public String name() {
         return write ? "mmap_write_lock" : "mmap_read_lock";
     }

@@ -12,6 +12,11 @@ public record MmapUnlock(boolean write) implements Op {
     public static final MmapUnlock WRITE = new MmapUnlock(true);
 
     @Override
+    public boolean bookkeeping() {
+        return true;
+    }
+
+    @Override
     public String name() {
         return write ? "mmap_write_unlock" : "mmap_read_unlock";
     }

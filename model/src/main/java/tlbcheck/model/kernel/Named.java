@@ -24,6 +24,7 @@ public record Named(String name, Op op) implements Op {
     }
     @Override public Op unwrapped() { return op.unwrapped(); }
     @Override public boolean silent() { return op.silent(); }
+    @Override public boolean bookkeeping() { return op.bookkeeping(); }
     @Override public boolean invalidates() { return op.invalidates(); }
     @Override public boolean resolvesFault() { return op.resolvesFault(); }
     @Override public Option<String> misplaced(Procedure procedure, int index) { return op.misplaced(procedure, index); }

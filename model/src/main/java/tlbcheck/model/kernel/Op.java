@@ -83,6 +83,15 @@ public interface Op {
         return name();
     }
 
+    /**
+     * Whether the op only synchronises or steers (takes or drops a lock, checks, jumps) and changes
+     * nothing another actor can observe. A procedure made only of such ops can end without any effect;
+     * it is refused when built.
+     */
+    default boolean bookkeeping() {
+        return false;
+    }
+
     /** Whether the op can run now: {@link #refusal} without the reason. */
     default boolean ready(Model model, State state, int cpu, Running running) {
         return refusal(model, state, cpu, running).isEmpty();

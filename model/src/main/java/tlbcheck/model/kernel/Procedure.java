@@ -12,8 +12,16 @@ import tlbcheck.model.State;
  */
 public record Procedure(String name, Trigger trigger, Array<Op> ops) {
 
-    /** Refuses, with the procedure's and the op's names, an op that can never do its work where it stands. */
+    /**
+     * Refuses, with the procedure's and the op's names, an op that can never do its work where it stands,
+     * and a procedure that can only ever take and drop locks (it would end without any effect).
+     */
     public Procedure {
+        if (!ops.isEmpty() && ops.forAll(Op::bookkeeping)) {
+            throw new IllegalArgumentException("procedure " + name + " can end without any effect: its ops ("
+                    + ops.map(Op::name).mkString(", ") + ") only take and drop locks or check; add the op that does"
+                    + " its work");
+        }
         for (int i = 0; i < ops.size(); i++) {
             for (String why : ops.get(i).misplaced(new Procedure(name, trigger, Array.empty()), i)) {
                 throw new IllegalArgumentException("procedure " + name + ": op " + (i + 1) + " '" + ops.get(i).name()

@@ -11,6 +11,11 @@ public record PtlLock() implements Op {
     public static final PtlLock INSTANCE = new PtlLock();
 
     @Override
+    public boolean bookkeeping() {
+        return true;
+    }
+
+    @Override
     public String name() {
         return "pte_offset_map_lock";
     }

@@ -10,6 +10,11 @@ public record PtlUnlock() implements Op {
     public static final PtlUnlock INSTANCE = new PtlUnlock();
 
     @Override
+    public boolean bookkeeping() {
+        return true;
+    }
+
+    @Override
     public String name() {
         return "pte_unmap_unlock";
     }

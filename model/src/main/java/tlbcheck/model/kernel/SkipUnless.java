@@ -8,6 +8,11 @@ import tlbcheck.model.State;
 public record SkipUnless(PteCondition condition, int skip) implements Op {
 
     @Override
+    public boolean bookkeeping() {
+        return true;
+    }
+
+    @Override
     public String name() {
         return "check " + condition.text();
     }

@@ -8,6 +8,11 @@ import tlbcheck.model.State;
 public record SkipUnlessBbm2(int skip) implements Op {
 
     @Override
+    public boolean bookkeeping() {
+        return true;
+    }
+
+    @Override
     public String name() {
         return "check FEAT_BBM level 2";
     }
