@@ -48,10 +48,7 @@ public final class NoLostWrite implements Invariant {
             Option<Running> r = s.running(c);
             // The window the rule is about: a migration has unmapped the frame and not yet copied it.
             if (r.isEmpty() || r.get().oldFrame() < 0 || r.get().newFrame() >= 0 || !r.get().wrotePte()) continue;
-            for (int page = 0; page < s.pages(); page++) {
-                for (int k = 0; k < s.cpus(); k++) if (s.cpuTlb(k, page).frame() == r.get().oldFrame()) return true;
-                for (int m = 0; m < s.smmus(); m++) if (s.smmuTlb(m, page).frame() == r.get().oldFrame()) return true;
-            }
+            if (Races.cpuOrSmmuTranslates(s, r.get().oldFrame())) return true;
         }
         return false;
     }

@@ -24,19 +24,27 @@ public final class Races {
         return false;
     }
 
+    /** Some CPU or SMMU TLB entry still translates to this frame. */
+    public static boolean cpuOrSmmuTranslates(State s, int frame) {
+        for (int page = 0; page < s.pages(); page++) {
+            for (int k = 0; k < s.cpus(); k++) {
+                if (s.cpuTlb(k, page).frame() == frame) return true;
+            }
+            for (int m = 0; m < s.smmus(); m++) {
+                if (s.smmuTlb(m, page).frame() == frame) return true;
+            }
+        }
+        return false;
+    }
+
     /** Some translation still points at a frame a procedure in flight has unmapped and will free. */
     public static boolean translationToFrameBeingFreed(State s) {
         for (int c = 0; c < s.cpus(); c++) {
             if (s.running(c).isEmpty()) continue;
             Running r = s.running(c).get();
             if (r.oldFrame() < 0) continue;
+            if (cpuOrSmmuTranslates(s, r.oldFrame())) return true;
             for (int page = 0; page < s.pages(); page++) {
-                for (int k = 0; k < s.cpus(); k++) {
-                    if (s.cpuTlb(k, page).frame() == r.oldFrame()) return true;
-                }
-                for (int m = 0; m < s.smmus(); m++) {
-                    if (s.smmuTlb(m, page).frame() == r.oldFrame()) return true;
-                }
                 var k = s.kvm();
                 if (k.present()) {
                     if (k.mapping(page).frame() == r.oldFrame()) return true;
