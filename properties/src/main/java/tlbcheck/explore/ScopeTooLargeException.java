@@ -4,10 +4,10 @@ package tlbcheck.explore;
 public final class ScopeTooLargeException extends IllegalStateException {
     private static final long serialVersionUID = 1L;
 
-    ScopeTooLargeException(long states, long bytesNeeded, long maxMemory) {
+    ScopeTooLargeException(long states, long bytesNeeded, long bytesFree) {
         super(String.format("scope too large to explore: at %,d states the visited set needs %,d MiB more and the JVM"
-                        + " has %,d MiB in all (about %d bytes a state); explore a smaller scope, bound the depth with"
+                        + " can give %,d MiB (about %d bytes a state); explore a smaller scope, bound the depth with"
                         + " -Dtlbcheck.depth, or give the JVM more memory (-Xmx, or argLine for the tests)",
-                states, bytesNeeded >> 20, maxMemory >> 20, states > 0 ? bytesNeeded / states : 0));
+                states, bytesNeeded >> 20, bytesFree >> 20, states > 0 ? bytesNeeded / states : 0));
     }
 }

@@ -14,7 +14,18 @@ final class VisitedSet {
     private int mask;
     private long size;
 
+    /** Bytes the JVM can still allocate; a test gives a smaller figure to see the refusal. */
+    private final java.util.function.LongSupplier available;
+
     VisitedSet(int initialCapacity) {
+        this(initialCapacity, () -> {
+            Runtime rt = Runtime.getRuntime();
+            return rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+        });
+    }
+
+    VisitedSet(int initialCapacity, java.util.function.LongSupplier available) {
+        this.available = available;
         int cap = Integer.highestOneBit(Math.max(1024, initialCapacity) - 1) << 1;
         keys = new long[cap];
         parents = new long[cap];
@@ -70,11 +81,10 @@ final class VisitedSet {
         int cap = keys.length * 2;
         if (cap <= 0) throw new IllegalStateException("visited set is full at " + size + " states");
         // Refuse before the JVM would throw OutOfMemoryError, with the figures a user needs to choose.
-        Runtime rt = Runtime.getRuntime();
         long need = 16L * cap;
-        long available = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
-        if (need > available) {
-            throw new ScopeTooLargeException(size, need, rt.maxMemory());
+        long free = available.getAsLong();
+        if (need > free) {
+            throw new ScopeTooLargeException(size, need, free);
         }
         keys = new long[cap];
         parents = new long[cap];
