@@ -188,8 +188,10 @@ public final class CounterexampleFile {
             variant = variants.apply(cx.variant());
         } catch (IllegalArgumentException e) {
             throw new ArchiveException(file, keyLines.getOrDefault("variant", 0), e.getMessage(),
-                    "name a variant of a registered catalogue (yours must be in META-INF/services/tlbcheck.model.Catalogue),"
-                            + " or delete the file if the variant was retired");
+                    "name a variant of a registered catalogue (yours must be in META-INF/services/tlbcheck.model.Catalogue);"
+                            + " a catalogue kept in the test tree is on the command line's classpath only through"
+                            + " mvn -q -pl properties -am test-compile exec:java -Dexec.classpathScope=test"
+                            + " -Dexec.args=\"...\"; or delete the file if the variant was retired");
         }
         Invariant invariant;
         try {
