@@ -278,10 +278,14 @@ public final class CounterexampleFile {
             Step step = steps.get(i);
             Option<String> why = step.refusal(model, s);
             if (why.isDefined()) {
+                boolean outOfScope = why.get().contains("is not in the scope");
                 throw new ArchiveException(l.file(), l.stepLine(i), "step " + (i + 1) + " " + Steps.text(step)
                         + " is not enabled under " + model.variant().name() + ": " + why.get(),
-                        "the model or the variant changed since this was archived: rerun the hunt and archive it again,"
-                                + " or delete the file if the bug is gone for good");
+                        outOfScope
+                                ? "the step names an actor or page the file's scope (" + model.scope() + ") does not"
+                                        + " have: fix the index on this line, or the 'scope' line if it was edited"
+                                : "the model or the variant changed since this was archived: rerun the hunt and archive"
+                                        + " it again, or delete the file if the bug is gone for good");
             }
             Transition t = step.fire(model, s);
             done.add(t);

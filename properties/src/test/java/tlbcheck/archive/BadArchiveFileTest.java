@@ -82,6 +82,16 @@ class BadArchiveFileTest {
     }
 
     @Test
+    void anIndexEditedOutOfTheScopeSaysSo() throws IOException {
+        String text = good.replace("{step: SmmuFill, smmu: 0, page: 0}", "{step: SmmuFill, smmu: 0, page: 5}");
+        ArchiveException e = failure(text);
+        assertEquals(lineOf(text, "page: 5"), e.line(), e.getMessage());
+        assertTrue(e.getMessage().contains("page 5 is not in the scope"), e.getMessage());
+        assertTrue(e.getMessage().contains("fix the index on this line, or the 'scope' line"), e.getMessage());
+        assertTrue(!e.getMessage().contains("the model or the variant changed"), e.getMessage());
+    }
+
+    @Test
     void futureFormatVersion() throws IOException {
         ArchiveException e = failure(good.replace("tlbcheck: 1", "tlbcheck: 2"));
         assertEquals(2, e.line(), e.getMessage());
