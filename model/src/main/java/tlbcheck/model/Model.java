@@ -84,8 +84,10 @@ public final class Model {
                     // A trigger says whether its path is entered by a read, a write, or both.
                     boolean read = p.trigger().startsOn(false);
                     boolean write = p.trigger().startsOn(true);
-                    if (read || !write) steps.add(new Start(c, p.name(), page, false));
-                    if (write) steps.add(new Start(c, p.name(), page, true));
+                    for (int n = 1; n <= (p.ranged() ? Math.min(scope.range(), scope.pages() - page) : 1); n++) {
+                        if (read || !write) steps.add(new Start(c, p.name(), page, n, false));
+                        if (write) steps.add(new Start(c, p.name(), page, n, true));
+                    }
                 }
             }
         }

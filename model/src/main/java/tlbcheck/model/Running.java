@@ -6,12 +6,14 @@ package tlbcheck.model;
  *
  * @param procedure index into the variant's kernel
  * @param pc index of the next op
- * @param page the page (the range) the procedure works on
+ * @param page the page the procedure works on: the first page of its range
+ * @param pages how many pages its range has (1 for a fault; up to {@link #MAX_RANGE} for a syscall's range)
  * @param write for fault paths: whether the faulting access is a write; for KVM, whether the
  *     translated PTE was writable
  * @param device for the device-fault handler: the device to resume; -1 otherwise
  * @param newFrame frame allocated (or, for KVM, translated) by this procedure, -1 when none
- * @param oldFrame frame this procedure unmapped and must free, -1 when none
+ * @param oldFrames the frames this procedure unmapped and must release (a bit per frame): a range zap
+ *     unmaps one per page
  * @param wrotePte whether this procedure changed its PTE (so its maintenance is owed)
  * @param flushes CPU TLB flushes this procedure issued
  * @param secondary secondary-TLB invalidations (notifier calls) this procedure issued
@@ -22,13 +24,56 @@ package tlbcheck.model;
  *     {@link #vcpuBit}, {@link #vcpuBlockBit}): a TLB's bit is set when a PTE write of this procedure
  *     leaves that TLB's entry for the page granting more than the new PTE ({@link #smmuDiffersBit}: an
  *     SMMU entry that differs from it at all), and cleared when that entry changes (invalidated, evicted,
- *     refilled). Invariants 1 and 2 hold the procedure to it when it completes.
+ *     refilled). Invariants 1 and 2 hold the procedure to it when it completes. One group of
+ *     {@link #OWED_BITS} bits per page of the range, the first page's lowest.
  */
-public record Running(int procedure, int pc, int page, boolean write, int device, int newFrame, int oldFrame,
-                      boolean wrotePte, int flushes, int secondary, boolean inRange, boolean seqMoved, int snapshot, int owed) {
+public record Running(int procedure, int pc, int page, int pages, boolean write, int device, int newFrame, int oldFrames,
+                      boolean wrotePte, int flushes, int secondary, boolean inRange, boolean seqMoved, int snapshot, long owed) {
+
+    /** The most pages a procedure's range may have: the debts of each page of it must fit {@link #owed}. */
+    public static final int MAX_RANGE = 4;
+
+    public Running {
+        if (pages < 1 || pages > MAX_RANGE) {
+            throw new IllegalArgumentException("a range has 1.." + MAX_RANGE + " pages, not " + pages);
+        }
+    }
 
     public static Running start(int procedure, int page, boolean write, int device) {
-        return new Running(procedure, 0, page, write, device, -1, -1, false, 0, 0, false, false, 0, 0);
+        return start(procedure, page, 1, write, device);
+    }
+
+    public static Running start(int procedure, int page, int pages, boolean write, int device) {
+        return new Running(procedure, 0, page, pages, write, device, -1, 0, false, 0, 0, false, false, 0, 0);
+    }
+
+    /** Whether the page is in this procedure's range. */
+    public boolean covers(int p) {
+        return p >= page && p < page + pages;
+    }
+
+    /** "page 0", or "pages 0..1" for a range. */
+    public String pagesText() {
+        return pages == 1 ? "page " + page : "pages " + page + ".." + lastPage();
+    }
+
+    /** The last page of the range, inclusive. */
+    public int lastPage() {
+        return page + pages - 1;
+    }
+
+    /** The TLB bits owed for one page of the range (0 outside it). */
+    public int owedOn(int p) {
+        return covers(p) ? (int) (owed >>> ((p - page) * OWED_BITS)) & ((1 << OWED_BITS) - 1) : 0;
+    }
+
+    /** The frame this procedure unmapped, when it unmapped exactly one (migration, a one-page zap); -1 otherwise. */
+    public int oldFrame() {
+        return Integer.bitCount(oldFrames) == 1 ? Integer.numberOfTrailingZeros(oldFrames) : -1;
+    }
+
+    public boolean unmapped(int frame) {
+        return frame >= 0 && (oldFrames & (1 << frame)) != 0;
     }
 
     public static int cpuBit(int cpu) { return 1 << cpu; }
@@ -42,13 +87,27 @@ public record Running(int procedure, int pc, int page, boolean write, int device
     /** Bits needed to encode {@link #owed}. */
     public static final int OWED_BITS = 3 * Scope.MAX_CPUS + 2 * Scope.MAX_SMMUS;
 
-    /** Adds TLBs this procedure's write has just left stale. */
+    /** Adds TLBs this procedure's write to its (first) page has just left stale. */
     public Running owes(int tlbs) {
-        return (owed | tlbs) == owed ? this : withOwed(owed | tlbs);
+        return owes(page, tlbs);
     }
 
-    public Running withOwed(int tlbs) {
-        return new Running(procedure, pc, page, write, device, newFrame, oldFrame, wrotePte, flushes, secondary,
+    /** Adds TLBs this procedure's write to page {@code p} of its range has just left stale. */
+    public Running owes(int p, int tlbs) {
+        if (!covers(p)) throw new IllegalArgumentException("page " + p + " is outside the range " + page + ".." + lastPage());
+        long bits = (long) (tlbs & ((1 << OWED_BITS) - 1)) << ((p - page) * OWED_BITS);
+        return (owed | bits) == owed ? this : withOwed(owed | bits);
+    }
+
+    /** Clears TLB bits owed on page {@code p}. */
+    public Running paid(int p, int tlbs) {
+        if (!covers(p)) return this;
+        long bits = (long) (tlbs & ((1 << OWED_BITS) - 1)) << ((p - page) * OWED_BITS);
+        return (owed & bits) == 0 ? this : withOwed(owed & ~bits);
+    }
+
+    public Running withOwed(long tlbs) {
+        return new Running(procedure, pc, page, pages, write, device, newFrame, oldFrames, wrotePte, flushes, secondary,
                 inRange, seqMoved, snapshot, tlbs);
     }
 
@@ -57,52 +116,72 @@ public record Running(int procedure, int pc, int page, boolean write, int device
     }
 
     public Running jump(int by) {
-        return new Running(procedure, pc + by, page, write, device, newFrame, oldFrame, wrotePte, flushes, secondary,
+        return new Running(procedure, pc + by, page, pages, write, device, newFrame, oldFrames, wrotePte, flushes, secondary,
                 inRange, seqMoved, snapshot, owed);
     }
 
     public Running wrote() {
-        return new Running(procedure, pc, page, write, device, newFrame, oldFrame, true, flushes, secondary,
+        return new Running(procedure, pc, page, pages, write, device, newFrame, oldFrames, true, flushes, secondary,
                 inRange, seqMoved, snapshot, owed);
     }
 
     public Running withNewFrame(int frame) {
-        return new Running(procedure, pc, page, write, device, frame, oldFrame, wrotePte, flushes, secondary,
+        return new Running(procedure, pc, page, pages, write, device, frame, oldFrames, wrotePte, flushes, secondary,
                 inRange, seqMoved, snapshot, owed);
     }
 
+    /** Sets the frames to release to just this one ({@code -1}: none). */
     public Running withOldFrame(int frame) {
-        return new Running(procedure, pc, page, write, device, newFrame, frame, wrotePte, flushes, secondary,
+        return withOldFrames(frame < 0 ? 0 : 1 << frame);
+    }
+
+    /** Adds a frame this procedure unmapped. */
+    public Running plusOldFrame(int frame) {
+        return withOldFrames(oldFrames | 1 << frame);
+    }
+
+    public Running withOldFrames(int frames) {
+        return new Running(procedure, pc, page, pages, write, device, newFrame, frames, wrotePte, flushes, secondary,
                 inRange, seqMoved, snapshot, owed);
     }
 
     public Running withWrite(boolean w) {
-        return new Running(procedure, pc, page, w, device, newFrame, oldFrame, wrotePte, flushes, secondary,
+        return new Running(procedure, pc, page, pages, w, device, newFrame, oldFrames, wrotePte, flushes, secondary,
                 inRange, seqMoved, snapshot, owed);
     }
 
     public Running flushed() {
-        return new Running(procedure, pc, page, write, device, newFrame, oldFrame, wrotePte, flushes + 1, secondary,
+        return flushed(1);
+    }
+
+    /** Counts TLBI commands: a flush by VA of n pages is n of them. */
+    public Running flushed(int commands) {
+        return new Running(procedure, pc, page, pages, write, device, newFrame, oldFrames, wrotePte, flushes + commands, secondary,
                 inRange, seqMoved, snapshot, owed);
     }
 
     public Running invalidatedSecondary() {
-        return new Running(procedure, pc, page, write, device, newFrame, oldFrame, wrotePte, flushes, secondary + 1,
+        return invalidatedSecondary(1);
+    }
+
+    /** Counts secondary invalidation commands (per page by VA, or one by ASID). */
+    public Running invalidatedSecondary(int commands) {
+        return new Running(procedure, pc, page, pages, write, device, newFrame, oldFrames, wrotePte, flushes, secondary + commands,
                 inRange, seqMoved, snapshot, owed);
     }
 
     public Running withInRange(boolean in) {
-        return new Running(procedure, pc, page, write, device, newFrame, oldFrame, wrotePte, flushes, secondary,
+        return new Running(procedure, pc, page, pages, write, device, newFrame, oldFrames, wrotePte, flushes, secondary,
                 in, seqMoved, snapshot, owed);
     }
 
     public Running withSeqMoved() {
-        return new Running(procedure, pc, page, write, device, newFrame, oldFrame, wrotePte, flushes, secondary,
+        return new Running(procedure, pc, page, pages, write, device, newFrame, oldFrames, wrotePte, flushes, secondary,
                 inRange, true, snapshot, owed);
     }
 
     public Running withSnapshot(int code) {
-        return new Running(procedure, pc, page, write, device, newFrame, oldFrame, wrotePte, flushes, secondary,
+        return new Running(procedure, pc, page, pages, write, device, newFrame, oldFrames, wrotePte, flushes, secondary,
                 inRange, seqMoved, code, owed);
     }
 }

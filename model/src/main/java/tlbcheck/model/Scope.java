@@ -3,8 +3,13 @@ package tlbcheck.model;
 /**
  * How many of each actor the model has. Small scopes find these bugs (model/README.md, "What the model abstracts away"); the
  * limits below keep a scope inside what the state encoding and the explorer can hold.
+ *
+ * @param range the most pages a syscall's range (munmap, mprotect, madvise) may span; 1 keeps every procedure on one page
+ * @param aliases how many pages start as a second mapping of another page's frame (a shared mapping, or CoW-shared
+ *     pages after fork): page {@code pages - aliases + i} maps frame {@code i}, so a frame is freed only when its last
+ *     mapping is gone
  */
-public record Scope(int cpus, int smmus, int pages, int frames) {
+public record Scope(int cpus, int smmus, int pages, int frames, int range, int aliases) {
 
     public static final int MAX_CPUS = 4;
     public static final int MAX_SMMUS = 2;
@@ -15,15 +20,26 @@ public record Scope(int cpus, int smmus, int pages, int frames) {
         check("cpus", cpus, 1, MAX_CPUS);
         check("smmus", smmus, 0, MAX_SMMUS);
         check("pages", pages, 1, MAX_PAGES);
-        check("frames", frames, pages, MAX_FRAMES);
+        check("frames", frames, pages - aliases, MAX_FRAMES);
+        check("range", range, 1, Math.min(pages, Running.MAX_RANGE));
+        check("aliases", aliases, 0, pages / 2);
+    }
+
+    public Scope(int cpus, int smmus, int pages, int frames) {
+        this(cpus, smmus, pages, frames, 1, 0);
     }
 
     private static void check(String what, int value, int min, int max) {
         if (value < min || value > max) {
             throw new IllegalArgumentException("scope " + what + "=" + value + " is outside " + min + ".." + max
-                    + (value > max ? " (scope too large: tlbcheck keeps scopes small; every seeded bug shows in"
+                    + (value > max && !what.equals("range") && !what.equals("aliases")
+                            ? " (scope too large: tlbcheck keeps scopes small; every seeded bug shows in"
                             + " 2-3 CPUs, 1-2 SMMUs, 2-4 pages, 3-5 frames)" : "")
-                    + (what.equals("frames") && value < min ? " (every page starts mapped, so frames >= pages)" : ""));
+                    + (what.equals("frames") && value < min ? " (every page starts mapped, so frames >= pages - aliases)" : "")
+                    + (what.equals("range") && value > max ? " (a range spans at most the scope's pages, and at most "
+                            + Running.MAX_RANGE + ")" : "")
+                    + (what.equals("aliases") && value > max ? " (each alias is a second page mapping one of the"
+                            + " first pages' frames, so at most half the pages)" : ""));
         }
     }
 
@@ -31,25 +47,56 @@ public record Scope(int cpus, int smmus, int pages, int frames) {
         return new Scope(cpus, smmus, pages, frames);
     }
 
-    /** Parses "2cpu-1smmu-4page-5frame" or "2,1,4,5". */
+    public Scope withRange(int pagesPerRange) {
+        return new Scope(cpus, smmus, pages, frames, pagesPerRange, aliases);
+    }
+
+    public Scope withAliases(int n) {
+        return new Scope(cpus, smmus, pages, frames, range, n);
+    }
+
+    /**
+     * Parses "2cpu-1smmu-4page-5frame" or "2,1,4,5", optionally followed by "-2range" and "-1alias" (named, in any
+     * order; a plain fifth and sixth count are range and aliases).
+     */
     public static Scope parse(String text) {
         String[] parts = text.trim().split("[,\\-]");
-        if (parts.length != 4) {
-            throw new IllegalArgumentException("scope '" + text + "' must name four counts, e.g. 2cpu-1smmu-4page-5frame");
+        if (parts.length < 4 || parts.length > 6) {
+            throw new IllegalArgumentException("scope '" + text + "' must name four counts, e.g. 2cpu-1smmu-4page-5frame,"
+                    + " optionally followed by -2range and -1alias");
         }
         int[] n = new int[4];
         for (int i = 0; i < 4; i++) {
-            String digits = parts[i].replaceAll("[^0-9]", "");
-            if (digits.isEmpty()) {
-                throw new IllegalArgumentException("scope '" + text + "': '" + parts[i] + "' has no count");
-            }
-            n[i] = Integer.parseInt(digits);
+            n[i] = count(text, parts[i]);
         }
-        return new Scope(n[0], n[1], n[2], n[3]);
+        int range = 1;
+        int aliases = 0;
+        for (int i = 4; i < parts.length; i++) {
+            String word = parts[i].trim().replaceAll("[0-9]", "");
+            int value = count(text, parts[i]);
+            if (word.startsWith("alias") || word.isEmpty() && i == 5) {
+                aliases = value;
+            } else if (word.equals("range") || word.isEmpty() && i == 4) {
+                range = value;
+            } else {
+                throw new IllegalArgumentException("scope '" + text + "': '" + parts[i] + "' is neither a range"
+                        + " (e.g. 2range) nor aliases (e.g. 1alias)");
+            }
+        }
+        return new Scope(n[0], n[1], n[2], n[3], range, aliases);
+    }
+
+    private static int count(String text, String part) {
+        String digits = part.replaceAll("[^0-9]", "");
+        if (digits.isEmpty()) {
+            throw new IllegalArgumentException("scope '" + text + "': '" + part + "' has no count");
+        }
+        return Integer.parseInt(digits);
     }
 
     @Override
     public String toString() {
-        return cpus + "cpu-" + smmus + "smmu-" + pages + "page-" + frames + "frame";
+        return cpus + "cpu-" + smmus + "smmu-" + pages + "page-" + frames + "frame"
+                + (range > 1 ? "-" + range + "range" : "") + (aliases > 0 ? "-" + aliases + "alias" : "");
     }
 }

@@ -18,18 +18,21 @@ public record State(Array<Pte> ptes,
                     Kvm kvm) {
 
     /**
-     * Page i mapped read-only to frame i; the remaining frames free; every cache empty. Under an
-     * arm64 VM, guest memory is the stage-2 block's and the process maps none of it.
+     * Page i mapped read-only to frame i, except that the last {@code scope.aliases()} pages map the first pages'
+     * frames again (page {@code pages - aliases + i} maps frame i); the remaining frames free; every cache empty.
+     * Under an arm64 VM, guest memory is the stage-2 block's and the process maps none of it.
      */
     public static State initial(Scope scope, Platform platform) {
         boolean arm64 = platform.guest() == Platform.Guest.ARM64_STAGE2;
-        Array<Pte> ptes = Array.range(0, scope.pages()).map(p -> arm64 ? Pte.INVALID : Pte.valid(p, Perm.RO));
+        int distinct = scope.pages() - scope.aliases();
+        Array<Pte> ptes = Array.range(0, scope.pages())
+                .map(p -> arm64 ? Pte.INVALID : Pte.valid(p < distinct ? p : p - distinct, Perm.RO));
         Array<Pte> emptyTlb = Array.fill(scope.pages(), Pte.INVALID);
         Kvm kvm = platform.guest() == Platform.Guest.X86_APIC ? Kvm.x86(scope) : arm64 ? Kvm.arm64(scope) : Kvm.NONE;
         return new State(ptes,
                 Array.fill(scope.cpus(), emptyTlb),
                 Array.fill(scope.smmus(), emptyTlb),
-                Array.range(0, scope.frames()).map(f -> f < scope.pages()),
+                Array.range(0, scope.frames()).map(f -> f < distinct),
                 Locks.free(scope.pages()),
                 Array.fill(scope.cpus(), Option.none()),
                 Array.fill(scope.smmus(), Device.IDLE),
@@ -92,7 +95,7 @@ public record State(Array<Pte> ptes,
         int bits = 0;
         for (int c = 0; c < running.size(); c++) {
             Option<Running> r = running.get(c);
-            if (c != exceptCpu && r.isDefined() && r.get().page() == page) bits |= r.get().owed();
+            if (c != exceptCpu && r.isDefined()) bits |= r.get().owedOn(page);
         }
         return bits;
     }
@@ -111,8 +114,8 @@ public record State(Array<Pte> ptes,
         Array<Option<Running>> out = running;
         for (int c = 0; c < running.size(); c++) {
             Option<Running> o = running.get(c);
-            if (o.isDefined() && o.get().page() == page && (o.get().owed() & bits) != 0) {
-                out = out.update(c, Option.some(o.get().withOwed(o.get().owed() & ~bits)));
+            if (o.isDefined() && (o.get().owedOn(page) & bits) != 0) {
+                out = out.update(c, Option.some(o.get().paid(page, bits)));
             }
         }
         return out;
@@ -140,10 +143,11 @@ public record State(Array<Pte> ptes,
         for (int c = 0; c < r.size(); c++) {
             Option<Running> o = r.get(c);
             if (o.isEmpty() || o.get().owed() == 0) continue;
-            int page = o.get().page();
-            for (int v = 0; v < kvm.vcpuTlbs().size(); v++) {
-                if (!kvm.vcpuTlb(v, page).equals(next.vcpuTlb(v, page))) r = paid(r, page, Running.vcpuBit(v));
-                if (!kvm.vcpuBlocks().get(v).equals(next.vcpuBlocks().get(v))) r = paid(r, page, Running.vcpuBlockBit(v));
+            for (int page = o.get().page(); page <= o.get().lastPage(); page++) {
+                for (int v = 0; v < kvm.vcpuTlbs().size(); v++) {
+                    if (!kvm.vcpuTlb(v, page).equals(next.vcpuTlb(v, page))) r = paid(r, page, Running.vcpuBit(v));
+                    if (!kvm.vcpuBlocks().get(v).equals(next.vcpuBlocks().get(v))) r = paid(r, page, Running.vcpuBlockBit(v));
+                }
             }
         }
         return new State(ptes, cpuTlbs, smmuTlbs, frameInUse, locks, r, devices, next);
@@ -151,6 +155,32 @@ public record State(Array<Pte> ptes,
 
     public State withDevice(int dev, Device next) {
         return new State(ptes, cpuTlbs, smmuTlbs, frameInUse, locks, running, devices.update(dev, next), kvm);
+    }
+
+    /**
+     * How many PTEs map the frame ({@code page_mapcount}), migration entries included: they hold the frame for
+     * the migration that installed them.
+     */
+    public int mapcount(int frame) {
+        int n = 0;
+        for (int p = 0; p < ptes.size(); p++) {
+            Pte pte = ptes.get(p);
+            if ((pte.present() || pte instanceof Pte.Migration) && pte.frame() == frame) n++;
+        }
+        return n;
+    }
+
+    /**
+     * Whether a procedure on a CPU other than {@code cpu} still holds the reference its own unmap of the frame took
+     * (it frees the frame itself when it drops it). A frame a procedure allocated is not counted: the model's
+     * procedures never drop that reference, so it would pin the frame forever.
+     */
+    public boolean heldElsewhere(int frame, int cpu) {
+        for (int c = 0; c < running.size(); c++) {
+            Option<Running> r = running.get(c);
+            if (c != cpu && r.isDefined() && r.get().unmapped(frame)) return true;
+        }
+        return false;
     }
 
     /** The lowest free frame, or -1. Frames are interchangeable, so always taking the lowest loses no behaviour. */
@@ -167,7 +197,7 @@ public record State(Array<Pte> ptes,
     public boolean maintenancePending(int page) {
         for (int c = 0; c < running.size(); c++) {
             Option<Running> r = running.get(c);
-            if (r.isDefined() && r.get().wrotePte() && r.get().page() == page) {
+            if (r.isDefined() && r.get().wrotePte() && r.get().covers(page)) {
                 return true;
             }
         }
@@ -182,7 +212,7 @@ public record State(Array<Pte> ptes,
     public boolean translationChangeInFlight(int page, int cpu, boolean stage2) {
         for (int c = 0; c < running.size(); c++) {
             Option<Running> r = running.get(c);
-            if (c != cpu && r.isDefined() && r.get().wrotePte() && (stage2 || r.get().page() == page)) {
+            if (c != cpu && r.isDefined() && r.get().wrotePte() && (stage2 || r.get().covers(page))) {
                 return true;
             }
         }

@@ -23,6 +23,11 @@ public record Variant(String name, String row, String summary, Platform platform
         return new Variant(name, row, summary, platform, kernel, newScope, smallScope);
     }
 
+    /** The same variant with both scopes replaced: the hunt's and exhaustive search's. */
+    public Variant withScopes(Scope hunt, Scope exhaustive) {
+        return new Variant(name, row, summary, platform, kernel, hunt, exhaustive);
+    }
+
     @Override
     public String toString() {
         return name;

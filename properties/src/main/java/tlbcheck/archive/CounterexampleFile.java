@@ -100,7 +100,10 @@ public final class CounterexampleFile {
                     + " 'steps' replays it exactly.\n");
             b.append(YAML.writeValueAsString(head)).append("steps:\n");
             for (Step step : cx.steps()) {
-                b.append("- ").append(FLOW.writerFor(Step.class).writeValueAsString(step).strip()).append('\n');
+                com.fasterxml.jackson.databind.node.ObjectNode node = FLOW.valueToTree(step);
+                // A one-page Start is written as before ranges existed, so older files and new ones read alike.
+                if (step instanceof tlbcheck.model.step.Start st && st.pages() == 1) node.remove("pages");
+                b.append("- ").append(FLOW.writeValueAsString(node).strip()).append('\n');
             }
             return b.toString();
         } catch (JsonProcessingException e) {
@@ -172,6 +175,12 @@ public final class CounterexampleFile {
         for (String key : List.of("variant", "invariant", "scope", "steps")) {
             if (!tree.hasNonNull(key)) {
                 throw new ArchiveException(file, text.split("\n", -1).length, "'" + key + "' is missing", "every counterexample has its " + key + "; restore the file or archive it again");
+            }
+        }
+        for (JsonNode step : tree.path("steps")) {
+            if (step instanceof com.fasterxml.jackson.databind.node.ObjectNode o && "Start".equals(o.path("step").asText())
+                    && !o.has("pages")) {
+                o.put("pages", 1);
             }
         }
         Counterexample cx;

@@ -33,7 +33,7 @@ public final class StateCodec {
         int kvmBits = model.platform().guest() == tlbcheck.model.Platform.Guest.NONE ? 0
                 : 2 + 1 + PTE_BITS * (scope.pages() + 1) + scope.cpus() * (PTE_BITS * (scope.pages() + 1) + 3) + 4 + 2;
         int bits = scope.pages() * (PTE_BITS * (1 + scope.cpus() + scope.smmus()) + 1)
-                + scope.frames() + 4 + 3 + scope.cpus() * (RUNNING_BITS + Running.OWED_BITS) + scope.smmus() * DEVICE_BITS + kvmBits;
+                + scope.frames() + 4 + 3 + scope.cpus() * (RUNNING_BITS + extraBits(scope)) + scope.smmus() * DEVICE_BITS + kvmBits;
         this.kvm = kvmBits > 0;
         this.words = (bits + 63) / 64;
         Preconditions.checkArgument(model.kernel().procedures().size() <= 16, "at most 16 procedures can be encoded");
@@ -47,10 +47,15 @@ public final class StateCodec {
         return words;
     }
 
+    /** What a procedure needs beyond {@link #runningCode}: its range length, the frames it unmapped, its debts per page. */
+    private static int extraBits(Scope scope) {
+        return 2 + scope.frames() + Running.OWED_BITS * scope.range();
+    }
+
     static long runningCode(Option<Running> o) {
         if (o.isEmpty()) return 0;
         Running r = o.get();
-        Preconditions.checkState(r.flushes() < 8 && r.secondary() < 8, "counter overflow in %s", r);
+        Preconditions.checkState(r.flushes() < 32 && r.secondary() < 32, "counter overflow in %s", r);
         long c = 1;
         c = c << 4 | r.procedure();
         c = c << 6 | r.pc();
@@ -58,10 +63,9 @@ public final class StateCodec {
         c = c << 1 | (r.write() ? 1 : 0);
         c = c << 2 | (r.device() + 1);
         c = c << 4 | (r.newFrame() + 1);
-        c = c << 4 | (r.oldFrame() + 1);
         c = c << 1 | (r.wrotePte() ? 1 : 0);
-        c = c << 3 | r.flushes();
-        c = c << 3 | r.secondary();
+        c = c << 5 | r.flushes();
+        c = c << 5 | r.secondary();
         c = c << 1 | (r.inRange() ? 1 : 0);
         c = c << 1 | (r.seqMoved() ? 1 : 0);
         c = c << 30 | r.snapshot();
@@ -73,21 +77,28 @@ public final class StateCodec {
         int snapshot = (int) (c & ((1L << 30) - 1)); c >>>= 30;
         boolean seqMoved = (c & 1) != 0; c >>>= 1;
         boolean inRange = (c & 1) != 0; c >>>= 1;
-        int secondary = (int) (c & 7); c >>>= 3;
-        int flushes = (int) (c & 7); c >>>= 3;
+        int secondary = (int) (c & 31); c >>>= 5;
+        int flushes = (int) (c & 31); c >>>= 5;
         boolean wrote = (c & 1) != 0; c >>>= 1;
-        int oldFrame = (int) (c & 15) - 1; c >>>= 4;
         int newFrame = (int) (c & 15) - 1; c >>>= 4;
         int device = (int) (c & 3) - 1; c >>>= 2;
         boolean write = (c & 1) != 0; c >>>= 1;
         int page = (int) (c & 7); c >>>= 3;
         int pc = (int) (c & 63); c >>>= 6;
         int procedure = (int) (c & 15);
-        return Option.some(new Running(procedure, pc, page, write, device, newFrame, oldFrame, wrote, flushes, secondary,
+        return Option.some(new Running(procedure, pc, page, 1, write, device, newFrame, 0, wrote, flushes, secondary,
                 inRange, seqMoved, snapshot, 0));
     }
 
-    /** A procedure's owed-TLB bits with CPU and vCPU bits moved to the CPUs' canonical positions. */
+    /** A procedure's owed-TLB bits, for every page of its range, with CPU and vCPU bits moved to the CPUs' canonical positions. */
+    static long renamed(long owed, int[] position) {
+        long out = 0;
+        for (int shift = 0; shift < 64 && (owed >>> shift) != 0; shift += Running.OWED_BITS) {
+            out |= (long) renamed((int) (owed >>> shift) & ((1 << Running.OWED_BITS) - 1), position) << shift;
+        }
+        return out;
+    }
+
     static int renamed(int owed, int[] position) {
         int out = owed;
         for (int c = 0; c < position.length; c++) {
@@ -102,9 +113,6 @@ public final class StateCodec {
         return out;
     }
 
-    private static long owed(Option<Running> o) {
-        return o.isEmpty() ? 0 : o.get().owed();
-    }
 
     /** A CPU's part of the state, as two longs to order CPUs by. */
     private static long tlbKey(State s, int cpu) {
@@ -187,8 +195,11 @@ public final class StateCodec {
         int[] position = new int[order.length];
         for (int i = 0; i < order.length; i++) position[order[i]] = i;
         for (int c : order) {
-            b.put(runningCode(s.running(c)), RUNNING_BITS);
-            b.put(renamed((int) owed(s.running(c)), position), Running.OWED_BITS);
+            Option<Running> r = s.running(c);
+            b.put(runningCode(r), RUNNING_BITS);
+            b.put(r.isEmpty() ? 0 : r.get().pages() - 1, 2);
+            b.put(r.isEmpty() ? 0 : r.get().oldFrames(), scope.frames());
+            b.put(r.isEmpty() ? 0 : renamed(r.get().owed(), position), Running.OWED_BITS * scope.range());
         }
         for (int d = 0; d < s.smmus(); d++) {
             Device dev = s.device(d);
@@ -235,8 +246,11 @@ public final class StateCodec {
         java.util.List<Option<Running>> running = new java.util.ArrayList<>();
         for (int c = 0; c < scope.cpus(); c++) {
             Option<Running> r = running(b.get(RUNNING_BITS));
-            int owed = (int) b.get(Running.OWED_BITS);
-            running.add(r.map(x -> x.withOwed(owed)));
+            int rangePages = (int) b.get(2) + 1;
+            int oldFrames = (int) b.get(scope.frames());
+            long owed = b.get(Running.OWED_BITS * scope.range());
+            running.add(r.map(x -> new Running(x.procedure(), x.pc(), x.page(), rangePages, x.write(), x.device(), x.newFrame(),
+                    oldFrames, x.wrotePte(), x.flushes(), x.secondary(), x.inRange(), x.seqMoved(), x.snapshot(), owed)));
         }
         java.util.List<Device> devices = new java.util.ArrayList<>();
         for (int d = 0; d < scope.smmus(); d++) {

@@ -30,7 +30,7 @@ final class StepRewrites {
         if (s instanceof SmmuEvict x) return new SmmuEvict(dev.applyAsInt(x.smmu()), page.applyAsInt(x.page()));
         if (s instanceof DeviceIssue x) return new DeviceIssue(dev.applyAsInt(x.device()), page.applyAsInt(x.page()), x.write());
         if (s instanceof DeviceAccess x) return new DeviceAccess(dev.applyAsInt(x.device()));
-        if (s instanceof Start x) return new Start(cpu.applyAsInt(x.cpu()), x.procedure(), page.applyAsInt(x.page()), x.write());
+        if (s instanceof Start x) return new Start(cpu.applyAsInt(x.cpu()), x.procedure(), page.applyAsInt(x.page()), x.pages(), x.write());
         if (s instanceof HandleDeviceFault x) return new HandleDeviceFault(cpu.applyAsInt(x.cpu()), dev.applyAsInt(x.device()));
         if (s instanceof Advance x) return new Advance(cpu.applyAsInt(x.cpu()));
         if (s instanceof VcpuFill x) return new VcpuFill(cpu.applyAsInt(x.cpu()), x.page() < 0 ? -1 : page.applyAsInt(x.page()));

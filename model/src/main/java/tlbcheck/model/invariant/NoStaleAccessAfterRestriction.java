@@ -108,16 +108,23 @@ public final class NoStaleAccessAfterRestriction implements Invariant {
 
     /** The procedure that just completed left a TLB it made stale still granting more than the page does now. */
     private Option<Violation> unpaid(Model model, Transition t, Running done) {
-        if (done.owed() == 0) return Option.none();
+        for (int page = done.page(); page <= done.lastPage(); page++) {
+            Option<Violation> v = unpaid(model, t, done.owedOn(page), page);
+            if (v.isDefined()) return v;
+        }
+        return Option.none();
+    }
+
+    private Option<Violation> unpaid(Model model, Transition t, int owed, int page) {
+        if (owed == 0) return Option.none();
         State s = t.after();
-        int page = done.page();
         for (int c = 0; c < s.cpus(); c++) {
-            if ((done.owed() & Running.cpuBit(c)) == 0) continue;
+            if ((owed & Running.cpuBit(c)) == 0) continue;
             Option<Violation> v = judge(model, t, "CPU" + c, page, s.cpuTlb(c, page), s.pte(page));
             if (v.isDefined()) return v;
         }
         for (int m = 0; m < s.smmus(); m++) {
-            if ((done.owed() & Running.smmuBit(m)) == 0) continue;
+            if ((owed & Running.smmuBit(m)) == 0) continue;
             Option<Violation> v = judge(model, t, "SMMU" + m, page, s.smmuTlb(m, page), s.pte(page));
             if (v.isDefined()) return v;
         }
@@ -126,7 +133,7 @@ public final class NoStaleAccessAfterRestriction implements Invariant {
             Pte[] cached = k.vcpuTranslations(c, page);
             int[] bits = {Running.vcpuBit(c), Running.vcpuBlockBit(c)};
             for (int i = 0; i < cached.length; i++) {
-                if ((done.owed() & bits[i]) == 0) continue;
+                if ((owed & bits[i]) == 0) continue;
                 Option<Violation> v = judgeVcpu(model, t, c, page, cached[i], k.mapping(page));
                 if (v.isDefined()) return v;
             }

@@ -48,14 +48,16 @@ public final class NoStaleSecondaryTlb implements Invariant {
         // Per procedure: the one that just completed must have reached every SMMU entry its own write left
         // stale, whatever other procedure still owes maintenance for the page.
         for (Running done : t.completed()) {
-            for (int m = 0; m < s.smmus(); m++) {
-                Pte cached = s.smmuTlb(m, done.page());
-                Pte pte = s.pte(done.page());
-                if ((done.owed() & Running.smmuDiffersBit(m)) != 0 && cached.present() && !cached.equals(pte)) {
-                    return Option.some(violation(
-                            "SMMU" + m + " still maps page " + done.page() + " " + cached + " after "
-                                    + Blame.finished(model, t) + "; PTE is " + pte,
-                            "page " + done.page() + ": PTE " + pte + ", SMMU" + m + " TLB " + cached));
+            for (int page = done.page(); page <= done.lastPage(); page++) {
+                for (int m = 0; m < s.smmus(); m++) {
+                    Pte cached = s.smmuTlb(m, page);
+                    Pte pte = s.pte(page);
+                    if ((done.owedOn(page) & Running.smmuDiffersBit(m)) != 0 && cached.present() && !cached.equals(pte)) {
+                        return Option.some(violation(
+                                "SMMU" + m + " still maps page " + page + " " + cached + " after "
+                                        + Blame.finished(model, t) + "; PTE is " + pte,
+                                "page " + page + ": PTE " + pte + ", SMMU" + m + " TLB " + cached));
+                    }
                 }
             }
         }

@@ -37,25 +37,29 @@ public final class Races {
         return false;
     }
 
+    private static boolean translates(State s, int frame) {
+        if (cpuOrSmmuTranslates(s, frame)) return true;
+        var k = s.kvm();
+        if (!k.present()) return false;
+        for (int page = 0; page < s.pages(); page++) {
+            if (k.mapping(page).frame() == frame) return true;
+            for (int v = 0; v < s.cpus(); v++) {
+                for (Pte e : k.vcpuTranslations(v, page)) {
+                    if (e.frame() == frame) return true;
+                }
+            }
+        }
+        return k.apicFrame() == frame;
+    }
+
     /** Some translation still points at a frame a procedure in flight has unmapped and will free. */
     public static boolean translationToFrameBeingFreed(State s) {
         for (int c = 0; c < s.cpus(); c++) {
             if (s.running(c).isEmpty()) continue;
             Running r = s.running(c).get();
-            if (r.oldFrame() < 0) continue;
-            if (cpuOrSmmuTranslates(s, r.oldFrame())) return true;
-            for (int page = 0; page < s.pages(); page++) {
-                var k = s.kvm();
-                if (k.present()) {
-                    if (k.mapping(page).frame() == r.oldFrame()) return true;
-                    for (int v = 0; v < s.cpus(); v++) {
-                        for (Pte e : k.vcpuTranslations(v, page)) {
-                            if (e.frame() == r.oldFrame()) return true;
-                        }
-                    }
-                }
+            for (int frame = 0; frame < s.frames(); frame++) {
+                if (r.unmapped(frame) && translates(s, frame)) return true;
             }
-            if (s.kvm().present() && s.kvm().apicFrame() == r.oldFrame()) return true;
         }
         return false;
     }

@@ -44,13 +44,13 @@ public final class SecondaryMirrorsCpuFlush implements Invariant {
         String proc = model.kernel().procedure(r.procedure()).name() + " on " + t.step().actor();
         String what;
         if (r.flushes() == 0) {
-            what = "sent " + r.secondary() + " secondary invalidation(s) of page " + r.page()
+            what = "sent " + r.secondary() + " secondary invalidation(s) of " + r.pagesText()
                     + " without any CPU flush: no PTE changed there (the invalidate_range_end flood)";
         } else if (r.secondary() == 0) {
-            what = "flushed the CPU TLBs for page " + r.page() + " " + r.flushes()
+            what = "flushed the CPU TLBs for " + r.pagesText() + " " + r.flushes()
                     + " time(s) and never invalidated the secondary TLBs (narrowing)";
         } else {
-            what = "flushed the CPU TLBs for page " + r.page() + " " + r.flushes() + " time(s) but sent "
+            what = "flushed the CPU TLBs for " + r.pagesText() + " " + r.flushes() + " time(s) but sent "
                     + r.secondary() + " secondary invalidations (" + (r.secondary() > r.flushes() ? "broadening" : "narrowing") + ")";
         }
         return Option.some(violation(proc + " " + what,

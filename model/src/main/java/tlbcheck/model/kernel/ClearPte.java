@@ -22,32 +22,39 @@ public record ClearPte(boolean migrationEntry) implements Op {
 
     @Override
     public String describe(Model model, State state, int cpu, Running running) {
-        return !migrationEntry && state.pte(running.page()).none()
-                ? name() + ": already clear, takes on the flush another zap still owes" : name();
+        if (migrationEntry) return name();
+        boolean inherits = false;
+        for (int p = running.page(); p <= running.lastPage(); p++) {
+            if (state.pte(p).none() && state.debtsOn(p, cpu) != 0) inherits = true;
+        }
+        return inherits ? name() + ": " + (running.pages() == 1 ? "already clear" : "a PTE already clear")
+                + ", takes on the flush another zap still owes" : name();
     }
 
     @Override
     public String skipReason(Model model, State state, int cpu, Running running) {
-        return "PTE already clear (" + state.pte(running.page()) + ")";
+        return running.pages() == 1 ? "PTE already clear (" + state.pte(running.page()) + ")" : "every PTE of the range already clear";
     }
 
     @Override
     public State apply(Model model, State state, int cpu, Running running) {
-        Pte pte = state.pte(running.page());
-        if (pte.present()) {
-            Pte next = migrationEntry ? Pte.Migration.of(pte.frame()) : Pte.INVALID;
-            return state.withPte(running.page(), next).withRunning(cpu,
-                    running.wrote().owes(state.tlbsMadeStale(running.page(), pte, next)).withOldFrame(pte.frame()).next());
+        State s = state;
+        Running r = running;
+        // zap_pte_range's loop under the page-table lock, as one step (migration entries are set one page at a time).
+        for (int p = running.page(); p <= (migrationEntry ? running.page() : running.lastPage()); p++) {
+            Pte pte = s.pte(p);
+            if (pte.present()) {
+                Pte next = migrationEntry ? Pte.Migration.of(pte.frame()) : Pte.INVALID;
+                r = r.wrote().owes(p, s.tlbsMadeStale(p, pte, next)).plusOldFrame(pte.frame());
+                s = s.withPte(p, next);
+            } else if (!migrationEntry && pte instanceof Pte.Migration) {
+                s = s.withPte(p, Pte.INVALID);
+            } else if (!migrationEntry && pte.none()) {
+                // A zap that finds the PTE already cleared by a concurrent zap that has not flushed yet takes on
+                // that flush: its caller is promised the range is unmapped when it returns (99baac21e458).
+                r = r.owes(p, s.debtsOn(p, cpu));
+            }
         }
-        if (!migrationEntry && pte instanceof Pte.Migration) {
-            return state.withPte(running.page(), Pte.INVALID).withRunning(cpu, running.next());
-        }
-        if (!migrationEntry && pte.none()) {
-            // A zap that finds the PTE already cleared by a concurrent zap that has not flushed yet takes on
-            // that flush: its caller is promised the range is unmapped when it returns (99baac21e458).
-            int inherited = state.debtsOn(running.page(), cpu);
-            if (inherited != 0) return state.withRunning(cpu, running.owes(inherited).next());
-        }
-        return state.withRunning(cpu, running.next());
+        return s.withRunning(cpu, r.next());
     }
 }

@@ -6,23 +6,52 @@ import tlbcheck.model.Running;
 import tlbcheck.model.State;
 
 /**
- * A CPU TLB flush of the procedure's page, including its DSB. Issued only when the procedure
- * changed a present PTE, as {@code mmu_gather} and {@code change_protection} skip ranges they did not
- * touch. Broadcast (TLBI ...IS) reaches every CPU and, with BTM, every SMMU; local reaches this CPU.
+ * A CPU TLB flush of the procedure's range by VA ({@code flush_tlb_page}, {@code __flush_tlb_range}), including its
+ * DSB: one TLBI per page. Issued only when the procedure changed a present PTE, as {@code mmu_gather} and
+ * {@code change_protection} skip ranges they did not touch. Broadcast (TLBI ...IS) reaches every CPU and, with BTM,
+ * every SMMU; local reaches this CPU.
+ *
+ * <p>Two knobs a patch may turn: {@link #firstPages} flushes only the first pages of the range (a flush that
+ * misses part of it), and {@link #wholeMmAbove} switches to one TLBI by ASID ({@code flush_tlb_mm}: every page of
+ * the address space) when the range has more pages than the threshold, as arm64's {@code __flush_tlb_range} does
+ * above {@code MAX_TLBI_OPS}. Invariant 7 counts commands: n per-page TLBIs, or one by ASID.
+ *
+ * @param cover 0 for the whole range, k for its first k pages only
+ * @param mmAbove {@link #NEVER} (the default), or n: a range of more than n pages is flushed by ASID (0: always)
  */
-public record FlushTlbPage(String kernelName, boolean broadcast) implements Op {
+public record FlushTlbPage(String kernelName, boolean broadcast, int cover, int mmAbove) implements Op {
+
+    /** No size switches to the whole address space. */
+    public static final int NEVER = Integer.MAX_VALUE;
+
 
     public static FlushTlbPage broadcast(String kernelName) {
-        return new FlushTlbPage(kernelName, true);
+        return new FlushTlbPage(kernelName, true, 0, NEVER);
     }
 
     public static FlushTlbPage local(String kernelName) {
-        return new FlushTlbPage(kernelName, false);
+        return new FlushTlbPage(kernelName, false, 0, NEVER);
+    }
+
+    /** {@code flush_tlb_mm}: one broadcast TLBI ASIDE1IS, every page of the address space, whatever the range. */
+    public static FlushTlbPage wholeMm(String kernelName) {
+        return new FlushTlbPage(kernelName, true, 0, 0);
+    }
+
+    /** The same flush reaching only the first {@code pages} pages of the range. */
+    public FlushTlbPage firstPages(int pages) {
+        return new FlushTlbPage(kernelName, broadcast, pages, mmAbove);
+    }
+
+    /** The same flush, by ASID over the whole address space when the range has more than {@code pages} pages. */
+    public FlushTlbPage wholeMmAbove(int pages) {
+        return new FlushTlbPage(kernelName, broadcast, cover, pages);
     }
 
     @Override
     public String name() {
-        return kernelName + (broadcast ? " (TLBI IS)" : " (TLBI local)");
+        return kernelName + (broadcast ? " (TLBI IS" : " (TLBI local") + (cover > 0 ? ", first " + cover + " page(s)" : "")
+                + (mmAbove == 0 ? ", by ASID" : mmAbove < NEVER ? ", by ASID above " + mmAbove + " page(s)" : "") + ")";
     }
 
     @Override
@@ -36,14 +65,23 @@ public record FlushTlbPage(String kernelName, boolean broadcast) implements Op {
     }
 
     @Override
+    public String describe(Model model, State state, int cpu, Running running) {
+        return running.pages() > mmAbove ? kernelName + " (TLBI ASID" + (broadcast ? "IS" : "") + ": whole mm)" : name();
+    }
+
+    @Override
     public State apply(Model model, State state, int cpu, Running running) {
         if (!running.wrotePte()) {
             return state.withRunning(cpu, running.next());
         }
-        int page = running.page();
-        State s = broadcast
-                ? state.broadcastTlbi(page, model.platform().btm())
-                : state.withCpuTlb(cpu, page, Pte.INVALID);
-        return s.withRunning(cpu, running.flushed().next());
+        boolean wholeMm = running.pages() > mmAbove;
+        int first = wholeMm ? 0 : running.page();
+        int last = wholeMm ? state.pages() - 1 : cover > 0 ? Math.min(running.lastPage(), running.page() + cover - 1) : running.lastPage();
+        State s = state;
+        for (int page = first; page <= last; page++) {
+            s = broadcast ? s.broadcastTlbi(page, model.platform().btm()) : s.withCpuTlb(cpu, page, Pte.INVALID);
+        }
+        int commands = wholeMm ? 1 : last - first + 1;
+        return s.withRunning(cpu, s.running(cpu).get().flushed(commands).next());
     }
 }

@@ -4,7 +4,12 @@ import tlbcheck.model.Model;
 import tlbcheck.model.Running;
 import tlbcheck.model.State;
 
-/** {@code put_page} of the frame this procedure unmapped: from here on it may be reused. */
+/**
+ * {@code put_page} of the frames this procedure unmapped (one per page of its range): each is freed, and may
+ * be reused, when nothing else holds it: no PTE maps it ({@code page_mapcount}: an alias of it may still) and
+ * no other procedure in flight still holds the reference its own unmap took (an {@code mmu_gather} keeps its
+ * pages until its flush is done).
+ */
 public record FreeOldFrame() implements Op {
 
     public static final FreeOldFrame INSTANCE = new FreeOldFrame();
@@ -16,14 +21,24 @@ public record FreeOldFrame() implements Op {
 
     @Override
     public String skipReason(Model model, State state, int cpu, Running running) {
-        return "no frame was unmapped";
+        if (running.oldFrames() == 0) return "no frame was unmapped";
+        StringBuilder why = new StringBuilder();
+        for (int f = 0; f < state.frames(); f++) {
+            if (!running.unmapped(f)) continue;
+            if (why.length() > 0) why.append("; ");
+            why.append('f').append(f).append(state.mapcount(f) > 0 ? " is still mapped (an alias)" : " is still held by another unmap");
+        }
+        return why.toString();
     }
 
     @Override
     public State apply(Model model, State state, int cpu, Running running) {
-        if (running.oldFrame() < 0) {
-            return state.withRunning(cpu, running.next());
+        State s = state;
+        for (int f = 0; f < state.frames(); f++) {
+            if (running.unmapped(f) && state.mapcount(f) == 0 && !state.heldElsewhere(f, cpu)) {
+                s = s.withFrame(f, false);
+            }
         }
-        return state.withFrame(running.oldFrame(), false).withRunning(cpu, running.withOldFrame(-1).next());
+        return s.withRunning(cpu, running.withOldFrames(0).next());
     }
 }

@@ -22,7 +22,8 @@ public record KvmInvalidateRangeStart() implements TakesMmuLock {
     public State apply(Model model, State state, int cpu, Running running) {
         var k = state.kvm();
         if (!k.present()) return state.withRunning(cpu, running.next());
-        k = k.withInvalidating(k.invalidating() + 1).withS2(running.page(), Pte.INVALID).tlbiIpa(running.page(), -1);
+        k = k.withInvalidating(k.invalidating() + 1);
+        for (int p = running.page(); p <= running.lastPage(); p++) k = k.withS2(p, Pte.INVALID).tlbiIpa(p, -1);
         return state.withKvm(k).withRunning(cpu, running.next());
     }
 }

@@ -107,12 +107,12 @@ public record MmPaths(String name, Seq ptepSetAccessFlags, Seq flushTlbRange, Se
                         When.of(READ_ONLY, ptepSetAccessFlags),
                         PtlUnlock.INSTANCE, MmapUnlock.READ),
                 // mprotect / fork / KSM write-protect.
-                Procedure.of("write_protect", Trigger.ANY,
+                Procedure.ranged("write_protect", Trigger.ANY,
                         MmapLock.WRITE, rangeStart, PtlLock.INSTANCE,
                         WriteProtectPte.INSTANCE, flushTlbRange, PtlUnlock.INSTANCE,
                         rangeEnd, MmapUnlock.WRITE),
                 // munmap / zap: the flush comes from mmu_gather, the frame is freed after it.
-                Procedure.of("unmap", Trigger.ANY,
+                Procedure.ranged("unmap", Trigger.ANY,
                         MmapLock.WRITE, rangeStart, PtlLock.INSTANCE,
                         ClearPte.UNMAP, PtlUnlock.INSTANCE, tlbFlushMmu,
                         rangeEnd, FreeOldFrame.INSTANCE, MmapUnlock.WRITE),

@@ -9,8 +9,11 @@ import tlbcheck.model.State;
  * A kernel procedure: a list of atomic ops run by one CPU, entered when its trigger allows.
  * {@link Seq} and {@link When} are flattened at construction, so the ops are what the CPU steps
  * through one at a time.
+ *
+ * @param ranged whether it is entered on a range of pages (a syscall: munmap, mprotect, madvise), up to the
+ *     scope's {@code range}; a fault is entered on one page
  */
-public record Procedure(String name, Trigger trigger, Array<Op> ops) {
+public record Procedure(String name, Trigger trigger, Array<Op> ops, boolean ranged) {
 
     /**
      * Refuses, with the procedure's and the op's names, an op that can never do its work where it stands,
@@ -23,15 +26,24 @@ public record Procedure(String name, Trigger trigger, Array<Op> ops) {
                     + " its work");
         }
         for (int i = 0; i < ops.size(); i++) {
-            for (String why : ops.get(i).misplaced(new Procedure(name, trigger, Array.empty()), i)) {
+            for (String why : ops.get(i).misplaced(new Procedure(name, trigger, Array.empty(), ranged), i)) {
                 throw new IllegalArgumentException("procedure " + name + ": op " + (i + 1) + " '" + ops.get(i).name()
                         + "' can never run there: " + why);
             }
         }
     }
 
+    public Procedure(String name, Trigger trigger, Array<Op> ops) {
+        this(name, trigger, ops, false);
+    }
+
     public static Procedure of(String name, Trigger trigger, Op... ops) {
-        return new Procedure(name, trigger, flatten(Array.of(ops)));
+        return new Procedure(name, trigger, flatten(Array.of(ops)), false);
+    }
+
+    /** A procedure entered on a range of pages: its PTE, lock and flush ops act on every page of the range. */
+    public static Procedure ranged(String name, Trigger trigger, Op... ops) {
+        return new Procedure(name, trigger, flatten(Array.of(ops)), true);
     }
 
     public int length() {

@@ -5,7 +5,11 @@ import tlbcheck.model.Model;
 import tlbcheck.model.Running;
 import tlbcheck.model.State;
 
-/** {@code pte_offset_map_lock}: take the page-table lock of the procedure's page. */
+/**
+ * {@code pte_offset_map_lock}: take the page-table lock of the procedure's page, or of every page of its range (the
+ * kernel's one lock per page-table page covers a whole range; the model's lock per page is finer, so a range
+ * takes all of its pages' locks at once).
+ */
 public record PtlLock() implements Op {
 
     public static final PtlLock INSTANCE = new PtlLock();
@@ -22,18 +26,24 @@ public record PtlLock() implements Op {
 
     @Override
     public Option<String> refusal(Model model, State state, int cpu, Running running) {
-        return state.locks().ptlHeld(running.page())
-                ? Option.some("the page-table lock of page " + running.page() + " is held")
-                : Option.none();
+        for (int p = running.page(); p <= running.lastPage(); p++) {
+            if (state.locks().ptlHeld(p)) return Option.some("the page-table lock of page " + p + " is held");
+        }
+        return Option.none();
     }
 
     @Override
     public boolean ready(Model model, State state, int cpu, Running running) {
-        return !state.locks().ptlHeld(running.page());
+        for (int p = running.page(); p <= running.lastPage(); p++) {
+            if (state.locks().ptlHeld(p)) return false;
+        }
+        return true;
     }
 
     @Override
     public State apply(Model model, State state, int cpu, Running running) {
-        return state.withLocks(state.locks().withPtl(running.page(), true)).withRunning(cpu, running.next());
+        var locks = state.locks();
+        for (int p = running.page(); p <= running.lastPage(); p++) locks = locks.withPtl(p, true);
+        return state.withLocks(locks).withRunning(cpu, running.next());
     }
 }

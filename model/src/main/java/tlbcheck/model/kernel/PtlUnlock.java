@@ -4,7 +4,7 @@ import tlbcheck.model.Model;
 import tlbcheck.model.Running;
 import tlbcheck.model.State;
 
-/** {@code pte_unmap_unlock}. */
+/** {@code pte_unmap_unlock}: drops the page-table lock(s) {@link PtlLock} took. */
 public record PtlUnlock() implements Op {
 
     public static final PtlUnlock INSTANCE = new PtlUnlock();
@@ -21,6 +21,8 @@ public record PtlUnlock() implements Op {
 
     @Override
     public State apply(Model model, State state, int cpu, Running running) {
-        return state.withLocks(state.locks().withPtl(running.page(), false)).withRunning(cpu, running.next());
+        var locks = state.locks();
+        for (int p = running.page(); p <= running.lastPage(); p++) locks = locks.withPtl(p, false);
+        return state.withLocks(locks).withRunning(cpu, running.next());
     }
 }

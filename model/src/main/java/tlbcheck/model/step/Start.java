@@ -8,8 +8,15 @@ import tlbcheck.model.Transition;
 import tlbcheck.model.kernel.Procedure;
 import tlbcheck.model.kernel.Trigger;
 
-/** An idle CPU enters a kernel procedure on a page (a fault, a syscall, reclaim). */
-public record Start(int cpu, String procedure, int page, boolean write) implements Step {
+/**
+ * An idle CPU enters a kernel procedure on a page (a fault, reclaim) or, for a ranged procedure (a syscall), on
+ * {@code pages} pages from {@code page}.
+ */
+public record Start(int cpu, String procedure, int page, int pages, boolean write) implements Step {
+
+    public Start(int cpu, String procedure, int page, boolean write) {
+        this(cpu, procedure, page, 1, write);
+    }
 
     @Override
     public Option<String> refusal(Model model, State s) {
@@ -24,6 +31,13 @@ public record Start(int cpu, String procedure, int page, boolean write) implemen
         Trigger trigger = p.get().trigger();
         if (trigger.entry() == Trigger.Entry.DEVICE_FAULT) return Option.some(procedure + " is entered by HandleDeviceFault");
         if (trigger.entry() == Trigger.Entry.VCPU_FAULT) return Option.some(procedure + " is entered by a faulting VcpuAccess");
+        if (pages != 1 && !p.get().ranged()) return Option.some(procedure + " is not entered on a range; give it 1 page");
+        if (pages < 1 || page + pages > s.pages()) {
+            return Option.some("pages " + page + ".." + (page + pages - 1) + " are outside the scope's " + s.pages() + " pages");
+        }
+        if (pages > model.scope().range()) {
+            return Option.some("a range of " + pages + " pages is beyond the scope's range " + model.scope().range());
+        }
         if (!trigger.allows(s, page)) {
             return Option.some(procedure + " is entered on " + trigger + " and page " + page + " is " + s.pte(page)
                     + (s.kvm().present() ? " (stage 2: " + s.kvm().mapping(page) + ")" : ""));
@@ -33,18 +47,19 @@ public record Start(int cpu, String procedure, int page, boolean write) implemen
 
     @Override
     public boolean enabled(Model model, State s) {
-        if (cpu >= s.cpus() || page >= s.pages() || s.running(cpu).isDefined()) return false;
+        if (cpu >= s.cpus() || page + pages > s.pages() || s.running(cpu).isDefined()) return false;
         int index = model.kernel().indexOf(procedure);
         if (index < 0) return false;
         Trigger trigger = model.kernel().procedure(index).trigger();
-        return trigger.entry() == Trigger.Entry.START && trigger.allows(s, page);
+        return trigger.entry() == Trigger.Entry.START && (pages == 1 || model.kernel().procedure(index).ranged()
+                && pages >= 1 && pages <= model.scope().range()) && trigger.allows(s, page);
     }
 
     @Override
     public Transition fire(Model model, State s) {
         int index = model.kernel().indexOf(procedure);
         // Leading silent ops belong to the entry itself (kvm_check_request consumes the request on entry).
-        State after = model.kernel().procedure(index).settle(model, s.withRunning(cpu, Running.start(index, page, write, -1)), cpu);
+        State after = model.kernel().procedure(index).settle(model, s.withRunning(cpu, Running.start(index, page, pages, write, -1)), cpu);
         return Transition.of(s, this, after);
     }
 
@@ -52,6 +67,6 @@ public record Start(int cpu, String procedure, int page, boolean write) implemen
 
     @Override
     public String describe(Model model, State before) {
-        return procedure + "(p" + page + (write ? ", write" : "") + ")";
+        return procedure + "(p" + page + (pages > 1 ? "..p" + (page + pages - 1) : "") + (write ? ", write" : "") + ")";
     }
 }
