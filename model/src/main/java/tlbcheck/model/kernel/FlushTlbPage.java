@@ -66,7 +66,9 @@ public record FlushTlbPage(String kernelName, boolean broadcast, int cover, int 
 
     @Override
     public String describe(Model model, State state, int cpu, Running running) {
-        return running.pages() > mmAbove ? kernelName + " (TLBI ASID" + (broadcast ? "IS" : "") + ": whole mm)" : name();
+        if (running.pages() > mmAbove) return kernelName + " (TLBI ASIDE1" + (broadcast ? "IS" : "") + ": whole mm)";
+        int pages = cover > 0 ? Math.min(cover, running.pages()) : running.pages();
+        return pages > 1 ? name() + " x" + pages + " pages" : name();
     }
 
     @Override

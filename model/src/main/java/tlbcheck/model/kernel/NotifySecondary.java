@@ -60,7 +60,9 @@ public record NotifySecondary(String site, boolean onlyAfterFlush, int cover, in
 
     @Override
     public String describe(Model model, State state, int cpu, Running running) {
-        return running.pages() > asidAbove ? site + " (CMD_TLBI_NH_ASID: whole ASID)" : name();
+        if (running.pages() > asidAbove) return site + " (CMD_TLBI_NH_ASID: whole ASID)";
+        int pages = cover > 0 ? Math.min(cover, running.pages()) : running.pages();
+        return pages > 1 ? name() + " (by VA x" + pages + " pages)" : name();
     }
 
     @Override
