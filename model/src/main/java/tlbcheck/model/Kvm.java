@@ -33,6 +33,13 @@ public record Kvm(int invalidating, boolean mmuLock, Array<Pte> s2, Pte s2Block,
                 -1, false, false, Array.fill(scope.cpus(), 0));
     }
 
+    /** arm64 on the host mm: stage 2 empty, filled by fault-ins from the process PTEs (guest page g is process page g). */
+    public static Kvm arm64OnHostMm(Scope scope) {
+        return new Kvm(0, false, Array.fill(scope.pages(), Pte.INVALID), Pte.INVALID,
+                Array.fill(scope.cpus(), Array.fill(scope.pages(), Pte.INVALID)), Array.fill(scope.cpus(), Pte.INVALID),
+                -1, false, false, Array.fill(scope.cpus(), 0));
+    }
+
     public boolean present() {
         return !s2.isEmpty();
     }

@@ -7,8 +7,15 @@ package tlbcheck.model;
  * @param bbmLevel the FEAT_BBM level (0, 1 or 2): at level 2 a TLB may hold two entries that
  *     differ only in block size without a conflict
  * @param guest which KVM, if any, runs a VM
+ * @param hostMm for an arm64 guest: whether its memory is the process's (a VMM's anonymous memory, as in a real VM):
+ *     stage 2 is faulted in from the process PTEs and KVM subscribes to the process's mmu notifier, so an munmap or
+ *     a migration on the host reaches the guest. Without it, guest memory is one stage-2 block KVM owns.
  */
-public record Platform(boolean btm, int bbmLevel, Guest guest) {
+public record Platform(boolean btm, int bbmLevel, Guest guest, boolean hostMm) {
+
+    public Platform(boolean btm, int bbmLevel, Guest guest) {
+        this(btm, bbmLevel, guest, false);
+    }
 
     /** The VM a platform runs, which decides what KVM state the model has. */
     public enum Guest { NONE, X86_APIC, ARM64_STAGE2 }
@@ -21,6 +28,11 @@ public record Platform(boolean btm, int bbmLevel, Guest guest) {
         return new Platform(false, bbmLevel, Guest.ARM64_STAGE2);
     }
 
+    /** arm64 KVM whose guest memory is backed by the process page table, under the host's mmu notifier. */
+    public static Platform arm64KvmOnHostMm(int bbmLevel) {
+        return new Platform(false, bbmLevel, Guest.ARM64_STAGE2, true);
+    }
+
     public boolean bbm2() {
         return bbmLevel >= 2;
     }
@@ -29,7 +41,7 @@ public record Platform(boolean btm, int bbmLevel, Guest guest) {
     public String toString() {
         switch (guest) {
             case X86_APIC: return "x86+KVM(APIC-access page)";
-            case ARM64_STAGE2: return "arm64+KVM(stage-2, FEAT_BBM level " + bbmLevel + ")";
+            case ARM64_STAGE2: return "arm64+KVM(stage-2, FEAT_BBM level " + bbmLevel + (hostMm ? ", on the host mm" : "") + ")";
             default: return btm ? "arm64+SMMUv3(BTM)" : "arm64+SMMUv3(no BTM)";
         }
     }

@@ -20,15 +20,17 @@ public record State(Array<Pte> ptes,
     /**
      * Page i mapped read-only to frame i, except that the last {@code scope.aliases()} pages map the first pages'
      * frames again (page {@code pages - aliases + i} maps frame i); the remaining frames free; every cache empty.
-     * Under an arm64 VM, guest memory is the stage-2 block's and the process maps none of it.
+     * Under an arm64 VM, guest memory is the stage-2 block's and the process maps none of it, unless the VM runs on the
+     * host mm: then the process maps it and stage 2 starts empty, to be faulted in from the PTEs.
      */
     public static State initial(Scope scope, Platform platform) {
-        boolean arm64 = platform.guest() == Platform.Guest.ARM64_STAGE2;
+        boolean arm64 = platform.guest() == Platform.Guest.ARM64_STAGE2 && !platform.hostMm();
         int distinct = scope.pages() - scope.aliases();
         Array<Pte> ptes = Array.range(0, scope.pages())
                 .map(p -> arm64 ? Pte.INVALID : Pte.valid(p < distinct ? p : p - distinct, Perm.RO));
         Array<Pte> emptyTlb = Array.fill(scope.pages(), Pte.INVALID);
-        Kvm kvm = platform.guest() == Platform.Guest.X86_APIC ? Kvm.x86(scope) : arm64 ? Kvm.arm64(scope) : Kvm.NONE;
+        Kvm kvm = platform.guest() == Platform.Guest.X86_APIC ? Kvm.x86(scope) : arm64 ? Kvm.arm64(scope)
+                : platform.guest() == Platform.Guest.ARM64_STAGE2 ? Kvm.arm64OnHostMm(scope) : Kvm.NONE;
         return new State(ptes,
                 Array.fill(scope.cpus(), emptyTlb),
                 Array.fill(scope.smmus(), emptyTlb),

@@ -30,14 +30,14 @@ public final class KvmMapsNothingStale implements Invariant {
 
     @Override
     public boolean appliesTo(Model model) {
-        return model.platform().guest() == Platform.Guest.X86_APIC;
+        return model.platform().guest() == Platform.Guest.X86_APIC || model.platform().hostMm();
     }
 
     /** A procedure on the page has opened its notifier range but not yet written the PTE: its value is doomed. */
     static boolean doomed(State s, int page) {
         for (int c = 0; c < s.cpus(); c++) {
             Option<Running> r = s.running(c);
-            if (r.isDefined() && r.get().page() == page && r.get().inRange() && !r.get().wrotePte()) return true;
+            if (r.isDefined() && r.get().covers(page) && r.get().inRange() && !r.get().wrotePte()) return true;
         }
         return false;
     }
@@ -87,7 +87,7 @@ public final class KvmMapsNothingStale implements Invariant {
         }
         if (k.invalidating() > 0 || s.running().exists(Option::isDefined)) return Option.none();
         for (int g = 0; g < s.pages(); g++) {
-            Pte entry = k.s2().get(g);
+            Pte entry = k.mapping(g);
             if (entry.present() && entry.frame() != s.pte(g).frame()) {
                 return Option.some(violation("at quiescence stage 2 maps guest page " + g + " to f" + entry.frame()
                         + " but the PTE is " + s.pte(g), "guest page " + g + ": stage 2 " + entry + ", PTE " + s.pte(g)));

@@ -17,8 +17,15 @@ public record KvmInstallS2() implements Op {
     }
 
     @Override
+    public String skipReason(Model model, State state, int cpu, Running running) {
+        return running.newFrame() < 0 ? "the PTE maps nothing: no frame to install"
+                : "a stage-2 block maps the range: the walk ends at the block, -EAGAIN";
+    }
+
+    @Override
     public State apply(Model model, State state, int cpu, Running running) {
-        if (running.newFrame() < 0) return state.withRunning(cpu, running.next());
+        // arm64: once a block maps the range, the walk finds the block, not the page's (detached) table.
+        if (running.newFrame() < 0 || state.kvm().s2Block().present()) return state.withRunning(cpu, running.next());
         Pte entry = Pte.valid(running.newFrame(), running.write() ? Perm.RW : Perm.RO);
         var k = state.kvm();
         // Replacing a different entry flushes the vCPU TLBs for it (kvm_flush_remote_tlbs).

@@ -17,6 +17,11 @@ public record KvmRetryCheck(int skip, boolean rearmApicReload) implements Op {
     }
 
     @Override
+    public String skipReason(Model model, State state, int cpu, Running running) {
+        return "no invalidation in progress or ended since the translation: install";
+    }
+
+    @Override
     public State apply(Model model, State state, int cpu, Running running) {
         boolean retry = state.kvm().invalidating() > 0 || running.seqMoved();
         State s = state;

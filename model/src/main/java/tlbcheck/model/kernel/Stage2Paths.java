@@ -62,4 +62,38 @@ public final class Stage2Paths {
                 Procedure.of("s2_unmap", Trigger.S2_PAGE_VALID, update.apply(S2Change.UNMAP)),
                 Procedure.of("s2_map", Trigger.S2_PAGE_NONE, update.apply(S2Change.MAP)));
     }
+
+    /**
+     * {@code kvm_handle_guest_abort} -> {@code user_mem_abort} on a VM whose memory is the process's: translate the
+     * guest page through the process PTE ({@code gfn_to_pfn_prot}), then under {@code mmu_lock} the
+     * {@code mmu_invalidate_retry} check and the install, writable only where the PTE is.
+     */
+    public static final Procedure HOST_FAULT = Procedure.of("kvm_handle_guest_abort", Trigger.VCPU_FAULT,
+            KvmTranslate.INSTANCE, KvmLock.LOCK, new KvmRetryCheck(1, false), KvmInstallS2.INSTANCE, KvmLock.UNLOCK);
+
+    /**
+     * arm64 KVM on the host mm: the process's mm paths with KVM subscribed to its notifier
+     * ({@code kvm_mmu_notifier_invalidate_range_start/_end}, as on x86), guest faults served from the process PTEs
+     * ({@link #HOST_FAULT} for a permission fault, {@code kvm_fault_in} for a missing page), and KVM's own stage-2
+     * changes (split, collapse, write-protect for dirty logging) made by {@code update} under {@code mmu_lock}. The
+     * kernel's walkers take {@code mmu_lock} for read and race one another; here they hold it alone, which keeps
+     * them off the notifier's zap as the kernel does and leaves walker-against-walker races to V10-V13.
+     *
+     * @param host the process's mm paths, with or without KVM's callbacks (a VMM that KVM does not subscribe for)
+     */
+    public static Kernel onHostMm(String name, MmPaths host, Function<S2Change, Op[]> update) {
+        return Kernel.of(name, HOST_FAULT, host.procedure("unmap"), host.procedure("migrate"), host.procedure("map"),
+                KvmX86Paths.FAULT_IN,
+                locked("s2_split", Trigger.S2_BLOCK, update.apply(S2Change.SPLIT)),
+                locked("s2_collapse", Trigger.S2_COLLAPSIBLE, update.apply(S2Change.COLLAPSE)),
+                locked("s2_wrprotect", Trigger.S2_PAGE_WRITABLE, update.apply(S2Change.WRPROTECT)));
+    }
+
+    private static Procedure locked(String name, Trigger trigger, Op[] ops) {
+        Op[] all = new Op[ops.length + 2];
+        all[0] = KvmLock.LOCK;
+        System.arraycopy(ops, 0, all, 1, ops.length);
+        all[all.length - 1] = KvmLock.UNLOCK;
+        return Procedure.of(name, trigger, all);
+    }
 }
