@@ -47,6 +47,11 @@ public final class Explorer {
             return new Config(maxDepth, maxStates, seconds, threads, every);
         }
 
+        /** The time limit, a safety net only: a run it stops says so ({@code stoppedBy: time}). */
+        public Config withSeconds(double s) {
+            return new Config(maxDepth, maxStates, s, threads, progressSeconds);
+        }
+
         public Config withMaxStates(long n) {
             return new Config(maxDepth, n, seconds, threads, progressSeconds);
         }

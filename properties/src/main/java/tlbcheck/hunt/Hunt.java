@@ -27,8 +27,8 @@ public final class Hunt {
     }
 
     public static HuntResult run(Model model, Invariant invariant, HuntConfig config, Consumer<String> progress) {
-        return run(model, invariant, config, progress, failing -> new Shrinker(model, invariant, config.shrinkSeconds(),
-                config.shrinkCandidates()).shrink(failing));
+        return run(model, invariant, config, progress, failing -> Shortest.of(model, invariant,
+                new Shrinker(model, invariant, config.shrinkSeconds(), config.shrinkCandidates()).shrink(failing)));
     }
 
     /** How a failing walk is minimised; the hunt replays whatever it returns before reporting it. */
@@ -96,8 +96,9 @@ public final class Hunt {
                 racy = racy || invariant.racy(model, t);
                 if (invariant.check(model, t).isDefined()) {
                     double found = (System.nanoTime() - start) / 1e9;
+                    // The walks' time alone, so steps/s measures them and not the shrinking and search after.
                     Option<Shrinker.Result> shrunk = shrink.map(m -> verified(model, invariant, m.shrink(Array.ofAll(walk))));
-                    return new HuntResult(model, invariant, true, done, steps, (System.nanoTime() - start) / 1e9,
+                    return new HuntResult(model, invariant, true, done, steps, found,
                             tryNo + 1, found, trySeed, Array.ofAll(walk), shrunk,
                             counts(kinds, kindCounts), racyRuns + (racy ? 1 : 0), flushes, secondary, "violation");
                 }
@@ -124,7 +125,7 @@ public final class Hunt {
     /** The minimiser's result, replayed: it must violate at its last step; the replayed violation is reported. */
     private static Shrinker.Result verified(Model model, Invariant invariant, Shrinker.Result r) {
         var v = TraceCheck.verify(model, invariant, r.steps(), "shrunk");
-        return new Shrinker.Result(r.steps(), v, r.originalLength(), r.candidates(), r.timedOut());
+        return new Shrinker.Result(r.steps(), v, r.originalLength(), r.candidates(), r.timedOut(), r.shortest());
     }
 
     private static LinkedHashMap<String, Long> counts(Array<String> kinds, long[] counts) {

@@ -26,8 +26,18 @@ public final class Shrinker {
      *
      * @param candidates how many candidate lists were replayed
      * @param timedOut whether the time bound stopped shrinking before a fixpoint
+     * @param shortest what is known of its length: see {@link Shortest}
      */
-    public record Result(Array<Step> steps, Violation violation, int originalLength, int candidates, boolean timedOut) {}
+    public record Result(Array<Step> steps, Violation violation, int originalLength, int candidates, boolean timedOut,
+                         String shortest) {
+        public Result(Array<Step> steps, Violation violation, int originalLength, int candidates, boolean timedOut) {
+            this(steps, violation, originalLength, candidates, timedOut, Shortest.NOT_SEARCHED);
+        }
+
+        public Result withShortest(Array<Step> shorter, Violation v, String how) {
+            return new Result(shorter, v, originalLength, candidates, timedOut, how);
+        }
+    }
 
     private final Model model;
     private final Invariant invariant;

@@ -1,6 +1,7 @@
 package tlbcheck.report;
 
 import tlbcheck.hunt.HuntResult;
+import tlbcheck.hunt.Shortest;
 import tlbcheck.hunt.Shrinker;
 
 /**
@@ -16,7 +17,8 @@ public final class FailureReport {
         Shrinker.Result s = r.shrunk().get();
         String variant = r.model().variant().name();
         return "seed " + r.seed() + " (try " + r.firstViolationTry() + "), walk of " + r.walk().size()
-                + " steps shrunk to " + s.steps().size() + (s.timedOut() ? " (shrinking stopped at its budget)" : "") + "\n"
+                + " steps shrunk to " + s.steps().size() + (s.timedOut() ? " (shrinking stopped at its budget)" : "")
+                + (s.shortest().equals(Shortest.NOT_SEARCHED) ? "" : ", " + s.shortest()) + "\n"
                 + Lanes.render(r.model(), s.steps())
                 + s.violation() + "\n  state: " + s.violation().evidence() + "\n"
                 + "rerun: mvn verify -Dtlbcheck.seed=" + r.seed() + " -Dtlbcheck.variant=" + variant

@@ -24,7 +24,8 @@ public final class VerdictMatrix {
         return new VerdictRow(r.model().variant().name(), r.model().variant().row(), r.invariant().name(),
                 r.invariant().number(), expected, r.observed(), r.tries(), r.steps(), round(r.seconds()),
                 r.violated() ? r.firstViolationTry() : null, r.violated() ? round(r.secondsToViolation()) : null,
-                r.shrunk().map(s -> s.steps().size()).getOrNull(), null, Long.toString(r.seed()), null, r.racyRuns(),
+                r.shrunk().map(s -> s.steps().size()).getOrNull(), null, r.shrunk().map(s -> s.shortest()).getOrNull(),
+                Long.toString(r.seed()), null, r.racyRuns(),
                 r.invariant().racyState(), mirrorRatio(r.invariant().number(), r.flushes(), r.secondaryInvalidations()),
                 r.flushes(), r.secondaryInvalidations(), Math.round(r.stepsPerSecond()), r.stoppedBy(), null, kinds,
                 lanes, mermaid);

@@ -115,7 +115,7 @@ public final class VerdictMerge {
         return new VerdictRow(a.variant(), a.row(), a.invariant(), a.invariantNo(), a.expected(),
                 av || bv ? "violates" : "holds", a.tries() + b.tries(), steps, seconds, first.firstViolationTry(),
                 first.secondsToViolation(), first.shrunkSteps(),
-                a.shortestSteps() != null ? a.shortestSteps() : b.shortestSteps(), first.seed(),
+                a.shortestSteps() != null ? a.shortestSteps() : b.shortestSteps(), first.shrunkShortest(), first.seed(),
                 first.counterexample() != null ? first.counterexample() : a.counterexample() != null ? a.counterexample()
                         : b.counterexample(),
                 a.racyRuns() + b.racyRuns(), a.racyState(),

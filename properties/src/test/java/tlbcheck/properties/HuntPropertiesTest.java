@@ -200,9 +200,9 @@ class HuntPropertiesTest {
         return String.format("%s / %s: %s after %d tries, %d steps, %.2fs (%.0f steps/s), racy runs %d%s%s",
                 r.model().variant().name(), r.invariant().name(), r.observed(), r.tries(), r.steps(), r.seconds(),
                 r.stepsPerSecond(), r.racyRuns(),
-                r.violated() ? String.format(", first violation in try %d at %.3fs, shrunk %d -> %d steps, seed %d",
+                r.violated() ? String.format(", first violation in try %d at %.3fs, shrunk %d -> %d steps (%s), seed %d",
                         r.firstViolationTry(), r.secondsToViolation(), r.walk().size(),
-                        r.shrunk().get().steps().size(), r.seed()) : "",
+                        r.shrunk().get().steps().size(), r.shrunk().get().shortest(), r.seed()) : "",
                 r.invariant().number() == 7 ? String.format(", secondary/CPU flush ratio %.2f", r.mirrorRatio()) : "");
     }
 

@@ -52,4 +52,26 @@ class SelfCheckTest {
         assertEquals(tlbcheck.model.Replay.run(r.model(), r.shrunk().get().steps(),
                 java.util.List.of(NoStaleSecondaryTlb.INSTANCE)).violation().get(), r.shrunk().get().violation());
     }
+
+    @Test
+    void theHuntReportsAShortestTraceWhereSearchReachesIt() {
+        // Delta debugging keeps the walk's path (14 steps for this seed once); search finds the 7-step flood.
+        HuntResult r = Hunt.run(new Model(Variants.V1), tlbcheck.model.invariant.SecondaryMirrorsCpuFlush.INSTANCE,
+                HuntConfig.quick(5));
+        Shrinker.Result s = r.shrunk().get();
+        assertTrue(s.shortest().startsWith("shortest"), s.shortest());
+        var bfs = tlbcheck.explore.Explorer.explore(r.model(), r.invariant(), tlbcheck.explore.Explorer.Config.defaults());
+        assertEquals(bfs.trace().get().size(), s.steps().size(), "the hunt's trace is as short as exhaustive search's");
+    }
+
+    @Test
+    void aTraceThatSearchCannotReachFailsTheRun() {
+        // A violating trace of V1, checked against V5's state space: search to its length finds nothing there,
+        // which is what a wrong explorer (or a shrinker reporting a trace of another model) looks like.
+        HuntResult r = Hunt.run(new Model(Variants.V1), NoStaleSecondaryTlb.INSTANCE, HuntConfig.quick(5));
+        Model v5 = new Model(Variants.V5);
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> tlbcheck.hunt.Shortest.of(v5, NoStaleSecondaryTlb.INSTANCE, r.shrunk().get()));
+        assertTrue(e.getMessage().contains("found no violation"), e.getMessage());
+    }
 }
