@@ -3,16 +3,22 @@ package tlbcheck.model;
 import io.vavr.collection.Array;
 
 /**
- * The kernel locks that serialise procedures: the mmap lock (a reader-writer lock) and one
- * page-table lock per page. Hardware takes no lock.
+ * The kernel locks that serialise procedures: the mmap lock (a reader-writer lock), one page-table lock per
+ * page, and the rmap lock ({@code anon_vma} / {@code i_mmap} rwsem) that rmap walkers (reclaim, migration by
+ * frame) take for read and page-table movers may take for write. Hardware takes no lock.
  */
-public record Locks(int mmapReaders, boolean mmapWriter, Array<Boolean> ptl, int tlbFlushPending) {
+public record Locks(int mmapReaders, boolean mmapWriter, Array<Boolean> ptl, int tlbFlushPending, int rmapReaders,
+                    boolean rmapWriter) {
 
     /** The most mmu_gathers the model lets be in flight at once (one per CPU). */
     public static final int MAX_TLB_FLUSH_PENDING = Scope.MAX_CPUS;
 
     public Locks(int mmapReaders, boolean mmapWriter, Array<Boolean> ptl) {
-        this(mmapReaders, mmapWriter, ptl, 0);
+        this(mmapReaders, mmapWriter, ptl, 0, 0, false);
+    }
+
+    public Locks withRmap(int readers, boolean writer) {
+        return new Locks(mmapReaders, mmapWriter, ptl, tlbFlushPending, readers, writer);
     }
 
     /**
@@ -21,7 +27,7 @@ public record Locks(int mmapReaders, boolean mmapWriter, Array<Boolean> ptl, int
      * for any, {@code mm_tlb_flush_nested} for more than one.
      */
     public Locks withTlbFlushPending(int n) {
-        return new Locks(mmapReaders, mmapWriter, ptl, n);
+        return new Locks(mmapReaders, mmapWriter, ptl, n, rmapReaders, rmapWriter);
     }
 
     public static Locks free(int pages) {
@@ -33,14 +39,14 @@ public record Locks(int mmapReaders, boolean mmapWriter, Array<Boolean> ptl, int
     }
 
     public Locks withPtl(int page, boolean held) {
-        return new Locks(mmapReaders, mmapWriter, ptl.update(page, held), tlbFlushPending);
+        return new Locks(mmapReaders, mmapWriter, ptl.update(page, held), tlbFlushPending, rmapReaders, rmapWriter);
     }
 
     public Locks withMmapReaders(int readers) {
-        return new Locks(readers, mmapWriter, ptl, tlbFlushPending);
+        return new Locks(readers, mmapWriter, ptl, tlbFlushPending, rmapReaders, rmapWriter);
     }
 
     public Locks withMmapWriter(boolean writer) {
-        return new Locks(mmapReaders, writer, ptl, tlbFlushPending);
+        return new Locks(mmapReaders, writer, ptl, tlbFlushPending, rmapReaders, rmapWriter);
     }
 }

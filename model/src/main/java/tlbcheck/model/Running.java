@@ -8,6 +8,8 @@ package tlbcheck.model;
  * @param pc index of the next op
  * @param page the page the procedure works on: the first page of its range
  * @param pages how many pages its range has (1 for a fault; up to {@link #MAX_RANGE} for a syscall's range)
+ * @param ptep the page whose PTE slot the procedure's page-table pointer ({@code pvmw.pte}) refers to: its own page,
+ *     until another procedure moves the page-table page under it to another address ({@code move_normal_pmd})
  * @param write for fault paths: whether the faulting access is a write; for KVM, whether the
  *     translated PTE was writable
  * @param device for the device-fault handler: the device to resume; -1 otherwise
@@ -27,7 +29,7 @@ package tlbcheck.model;
  *     refilled). Invariants 1 and 2 hold the procedure to it when it completes. One group of
  *     {@link #OWED_BITS} bits per page of the range, the first page's lowest.
  */
-public record Running(int procedure, int pc, int page, int pages, boolean write, int device, int newFrame, int oldFrames,
+public record Running(int procedure, int pc, int page, int pages, int ptep, boolean write, int device, int newFrame, int oldFrames,
                       boolean wrotePte, int flushes, int secondary, boolean inRange, boolean seqMoved, int snapshot, long owed) {
 
     /** The most pages a procedure's range may have: the debts of each page of it must fit {@link #owed}. */
@@ -44,12 +46,23 @@ public record Running(int procedure, int pc, int page, int pages, boolean write,
     }
 
     public static Running start(int procedure, int page, int pages, boolean write, int device) {
-        return new Running(procedure, 0, page, pages, write, device, -1, 0, false, 0, 0, false, false, 0, 0);
+        return new Running(procedure, 0, page, pages, page, write, device, -1, 0, false, 0, 0, false, false, 0, 0);
     }
 
     /** Whether the page is in this procedure's range. */
     public boolean covers(int p) {
         return p >= page && p < page + pages;
+    }
+
+    /** The procedure's page-table pointer now refers to page {@code p}'s slot: its page table was moved there. */
+    public Running withPtep(int p) {
+        return new Running(procedure, pc, page, pages, p, write, device, newFrame, oldFrames, wrotePte, flushes, secondary,
+                inRange, seqMoved, snapshot, owed);
+    }
+
+    /** The page a PTE op reaches for page {@code p} of the range: the same, unless its page table moved. */
+    public int slot(int p) {
+        return p + ptep - page;
     }
 
     /** "page 0", or "pages 0..1" for a range. */
@@ -107,7 +120,7 @@ public record Running(int procedure, int pc, int page, int pages, boolean write,
     }
 
     public Running withOwed(long tlbs) {
-        return new Running(procedure, pc, page, pages, write, device, newFrame, oldFrames, wrotePte, flushes, secondary,
+        return new Running(procedure, pc, page, pages, ptep, write, device, newFrame, oldFrames, wrotePte, flushes, secondary,
                 inRange, seqMoved, snapshot, tlbs);
     }
 
@@ -116,17 +129,17 @@ public record Running(int procedure, int pc, int page, int pages, boolean write,
     }
 
     public Running jump(int by) {
-        return new Running(procedure, pc + by, page, pages, write, device, newFrame, oldFrames, wrotePte, flushes, secondary,
+        return new Running(procedure, pc + by, page, pages, ptep, write, device, newFrame, oldFrames, wrotePte, flushes, secondary,
                 inRange, seqMoved, snapshot, owed);
     }
 
     public Running wrote() {
-        return new Running(procedure, pc, page, pages, write, device, newFrame, oldFrames, true, flushes, secondary,
+        return new Running(procedure, pc, page, pages, ptep, write, device, newFrame, oldFrames, true, flushes, secondary,
                 inRange, seqMoved, snapshot, owed);
     }
 
     public Running withNewFrame(int frame) {
-        return new Running(procedure, pc, page, pages, write, device, frame, oldFrames, wrotePte, flushes, secondary,
+        return new Running(procedure, pc, page, pages, ptep, write, device, frame, oldFrames, wrotePte, flushes, secondary,
                 inRange, seqMoved, snapshot, owed);
     }
 
@@ -141,12 +154,12 @@ public record Running(int procedure, int pc, int page, int pages, boolean write,
     }
 
     public Running withOldFrames(int frames) {
-        return new Running(procedure, pc, page, pages, write, device, newFrame, frames, wrotePte, flushes, secondary,
+        return new Running(procedure, pc, page, pages, ptep, write, device, newFrame, frames, wrotePte, flushes, secondary,
                 inRange, seqMoved, snapshot, owed);
     }
 
     public Running withWrite(boolean w) {
-        return new Running(procedure, pc, page, pages, w, device, newFrame, oldFrames, wrotePte, flushes, secondary,
+        return new Running(procedure, pc, page, pages, ptep, w, device, newFrame, oldFrames, wrotePte, flushes, secondary,
                 inRange, seqMoved, snapshot, owed);
     }
 
@@ -156,7 +169,7 @@ public record Running(int procedure, int pc, int page, int pages, boolean write,
 
     /** Counts TLBI commands: a flush by VA of n pages is n of them. */
     public Running flushed(int commands) {
-        return new Running(procedure, pc, page, pages, write, device, newFrame, oldFrames, wrotePte, flushes + commands, secondary,
+        return new Running(procedure, pc, page, pages, ptep, write, device, newFrame, oldFrames, wrotePte, flushes + commands, secondary,
                 inRange, seqMoved, snapshot, owed);
     }
 
@@ -166,22 +179,22 @@ public record Running(int procedure, int pc, int page, int pages, boolean write,
 
     /** Counts secondary invalidation commands (per page by VA, or one by ASID). */
     public Running invalidatedSecondary(int commands) {
-        return new Running(procedure, pc, page, pages, write, device, newFrame, oldFrames, wrotePte, flushes, secondary + commands,
+        return new Running(procedure, pc, page, pages, ptep, write, device, newFrame, oldFrames, wrotePte, flushes, secondary + commands,
                 inRange, seqMoved, snapshot, owed);
     }
 
     public Running withInRange(boolean in) {
-        return new Running(procedure, pc, page, pages, write, device, newFrame, oldFrames, wrotePte, flushes, secondary,
+        return new Running(procedure, pc, page, pages, ptep, write, device, newFrame, oldFrames, wrotePte, flushes, secondary,
                 in, seqMoved, snapshot, owed);
     }
 
     public Running withSeqMoved() {
-        return new Running(procedure, pc, page, pages, write, device, newFrame, oldFrames, wrotePte, flushes, secondary,
+        return new Running(procedure, pc, page, pages, ptep, write, device, newFrame, oldFrames, wrotePte, flushes, secondary,
                 inRange, true, snapshot, owed);
     }
 
     public Running withSnapshot(int code) {
-        return new Running(procedure, pc, page, pages, write, device, newFrame, oldFrames, wrotePte, flushes, secondary,
+        return new Running(procedure, pc, page, pages, ptep, write, device, newFrame, oldFrames, wrotePte, flushes, secondary,
                 inRange, seqMoved, code, owed);
     }
 }

@@ -33,7 +33,7 @@ public final class StateCodec {
         int kvmBits = model.platform().guest() == tlbcheck.model.Platform.Guest.NONE ? 0
                 : 2 + 1 + PTE_BITS * (scope.pages() + 1) + scope.cpus() * (PTE_BITS * (scope.pages() + 1) + 3) + 4 + 2;
         int bits = scope.pages() * (PTE_BITS * (1 + scope.cpus() + scope.smmus()) + 1)
-                + scope.frames() + 4 + 3 + scope.cpus() * (RUNNING_BITS + extraBits(scope)) + scope.smmus() * DEVICE_BITS + kvmBits;
+                + scope.frames() + 4 + 3 + 4 + scope.cpus() * (RUNNING_BITS + extraBits(scope)) + scope.smmus() * DEVICE_BITS + kvmBits;
         this.kvm = kvmBits > 0;
         this.words = (bits + 63) / 64;
         Preconditions.checkArgument(model.kernel().procedures().size() <= 16, "at most 16 procedures can be encoded");
@@ -49,7 +49,7 @@ public final class StateCodec {
 
     /** What a procedure needs beyond {@link #runningCode}: its range length, the frames it unmapped, its debts per page. */
     private static int extraBits(Scope scope) {
-        return 2 + scope.frames() + Running.OWED_BITS * scope.range();
+        return 2 + 3 + scope.frames() + Running.OWED_BITS * scope.range();
     }
 
     static long runningCode(Option<Running> o) {
@@ -86,7 +86,7 @@ public final class StateCodec {
         int page = (int) (c & 7); c >>>= 3;
         int pc = (int) (c & 63); c >>>= 6;
         int procedure = (int) (c & 15);
-        return Option.some(new Running(procedure, pc, page, 1, write, device, newFrame, 0, wrote, flushes, secondary,
+        return Option.some(new Running(procedure, pc, page, 1, page, write, device, newFrame, 0, wrote, flushes, secondary,
                 inRange, seqMoved, snapshot, 0));
     }
 
@@ -192,12 +192,15 @@ public final class StateCodec {
         b.put(s.locks().mmapReaders(), 3);
         b.put(s.locks().mmapWriter() ? 1 : 0, 1);
         b.put(s.locks().tlbFlushPending(), 3);
+        b.put(s.locks().rmapReaders(), 3);
+        b.put(s.locks().rmapWriter() ? 1 : 0, 1);
         int[] position = new int[order.length];
         for (int i = 0; i < order.length; i++) position[order[i]] = i;
         for (int c : order) {
             Option<Running> r = s.running(c);
             b.put(runningCode(r), RUNNING_BITS);
             b.put(r.isEmpty() ? 0 : r.get().pages() - 1, 2);
+            b.put(r.isEmpty() ? 0 : r.get().ptep(), 3);
             b.put(r.isEmpty() ? 0 : r.get().oldFrames(), scope.frames());
             b.put(r.isEmpty() ? 0 : renamed(r.get().owed(), position), Running.OWED_BITS * scope.range());
         }
@@ -243,13 +246,16 @@ public final class StateCodec {
         int readers = (int) b.get(3);
         boolean writer = b.get(1) == 1;
         int tlbFlushPending = (int) b.get(3);
+        int rmapReaders = (int) b.get(3);
+        boolean rmapWriter = b.get(1) == 1;
         java.util.List<Option<Running>> running = new java.util.ArrayList<>();
         for (int c = 0; c < scope.cpus(); c++) {
             Option<Running> r = running(b.get(RUNNING_BITS));
             int rangePages = (int) b.get(2) + 1;
+            int ptep = (int) b.get(3);
             int oldFrames = (int) b.get(scope.frames());
             long owed = b.get(Running.OWED_BITS * scope.range());
-            running.add(r.map(x -> new Running(x.procedure(), x.pc(), x.page(), rangePages, x.write(), x.device(), x.newFrame(),
+            running.add(r.map(x -> new Running(x.procedure(), x.pc(), x.page(), rangePages, ptep, x.write(), x.device(), x.newFrame(),
                     oldFrames, x.wrotePte(), x.flushes(), x.secondary(), x.inRange(), x.seqMoved(), x.snapshot(), owed)));
         }
         java.util.List<Device> devices = new java.util.ArrayList<>();
@@ -284,7 +290,7 @@ public final class StateCodec {
                     Array.of(vblock), apic, reload, reloading, Array.of(noProgress));
         }
         return new State(Array.of(ptes), Array.of(cpu).map(Array::of), Array.of(smmu).map(Array::of), Array.of(inUse),
-                new Locks(readers, writer, Array.of(ptl), tlbFlushPending), Array.ofAll(running), Array.ofAll(devices), kvmState);
+                new Locks(readers, writer, Array.of(ptl), tlbFlushPending, rmapReaders, rmapWriter), Array.ofAll(running), Array.ofAll(devices), kvmState);
     }
 
     /** A 64-bit fingerprint of encoded words (SplitMix64 finalisers chained over the words). */

@@ -54,6 +54,17 @@ public record Procedure(String name, Trigger trigger, Array<Op> ops, boolean ran
         return ops.get(pc);
     }
 
+    /** Whether a CPU standing at op {@code pc} holds the page-table lock it took with {@link PtlLock}. */
+    public boolean holdsPtlAt(int pc) {
+        int held = 0;
+        for (int i = 0; i < pc && i < ops.size(); i++) {
+            Op op = ops.get(i).unwrapped();
+            if (op instanceof PtlLock) held++;
+            if (op instanceof PtlUnlock) held--;
+        }
+        return held > 0;
+    }
+
     /** Runs the silent ops the CPU's procedure stands at, as part of the step that brought it there. */
     public State settle(Model model, State state, int cpu) {
         State s = state;

@@ -27,7 +27,9 @@ public record PtlLock() implements Op {
     @Override
     public Option<String> refusal(Model model, State state, int cpu, Running running) {
         for (int p = running.page(); p <= running.lastPage(); p++) {
-            if (state.locks().ptlHeld(p)) return Option.some("the page-table lock of page " + p + " is held");
+            if (state.locks().ptlHeld(running.slot(p))) {
+                return Option.some("the page-table lock of page " + running.slot(p) + " is held");
+            }
         }
         return Option.none();
     }
@@ -35,7 +37,7 @@ public record PtlLock() implements Op {
     @Override
     public boolean ready(Model model, State state, int cpu, Running running) {
         for (int p = running.page(); p <= running.lastPage(); p++) {
-            if (state.locks().ptlHeld(p)) return false;
+            if (state.locks().ptlHeld(running.slot(p))) return false;
         }
         return true;
     }
@@ -43,7 +45,7 @@ public record PtlLock() implements Op {
     @Override
     public State apply(Model model, State state, int cpu, Running running) {
         var locks = state.locks();
-        for (int p = running.page(); p <= running.lastPage(); p++) locks = locks.withPtl(p, true);
+        for (int p = running.page(); p <= running.lastPage(); p++) locks = locks.withPtl(running.slot(p), true);
         return state.withLocks(locks).withRunning(cpu, running.next());
     }
 }

@@ -22,7 +22,8 @@ public record PtlUnlock() implements Op {
     @Override
     public State apply(Model model, State state, int cpu, Running running) {
         var locks = state.locks();
-        for (int p = running.page(); p <= running.lastPage(); p++) locks = locks.withPtl(p, false);
+        // The lock lives in the page-table page: if that page was moved meanwhile, so was the lock.
+        for (int p = running.page(); p <= running.lastPage(); p++) locks = locks.withPtl(running.slot(p), false);
         return state.withLocks(locks).withRunning(cpu, running.next());
     }
 }
