@@ -9,15 +9,25 @@ public final class KvmX86Paths {
 
     private KvmX86Paths() {}
 
-    /** kvm_mmu_page_fault -> kvm_faultin_pfn, then under mmu_lock the retry check and the install. */
+    /**
+     * {@code kvm_mmu_page_fault} -> {@code kvm_tdp_page_fault} -> {@code kvm_faultin_pfn} (Linux 6.4, 6.6: the sequence
+     * count read before {@code __gfn_to_pfn_memslot}), then under {@code mmu_lock} {@code is_page_fault_stale}
+     * ({@code mmu_invalidate_retry_hva}) and the install.
+     */
     public static final Procedure FAULT_IN = Procedure.of("kvm_fault_in", Trigger.KVM_S2_MISSING,
             KvmTranslate.INSTANCE, KvmLock.LOCK, new KvmRetryCheck(1, false), KvmInstallS2.INSTANCE, KvmLock.UNLOCK);
 
-    /** kvm_vcpu_reload_apic_access_page as it was: translate and write the VMCS, no retry check. */
+    /**
+     * {@code kvm_vcpu_reload_apic_access_page} -> {@code vmx_set_apic_access_page_addr} as it was before the 2023
+     * rework (V7, V8): translate ({@code gfn_to_page}) and write the VMCS, no retry check.
+     */
     public static final Procedure APIC_RELOAD_UNCHECKED = Procedure.of("apic_reload", Trigger.APIC_RELOAD,
             KvmCheckRequest.INSTANCE, KvmTranslate.INSTANCE, KvmInstallApic.INSTANCE);
 
-    /** The reload under the same retry protocol as every other fault-in: spin until no invalidation is in flight. */
+    /**
+     * {@code vmx_set_apic_access_page_addr} after the 2023 rework (V9, which pairs it with the 6.6 mm paths): the reload under the same retry
+     * protocol as every other fault-in ({@code mmu_invalidate_retry_gfn}): spin until no invalidation is in flight.
+     */
     public static final Procedure APIC_RELOAD_RETRY = Procedure.of("apic_reload", Trigger.APIC_RELOAD,
             KvmCheckRequest.INSTANCE, KvmTranslate.INSTANCE, KvmLock.LOCK, new KvmRetryCheck(1, true),
             KvmInstallApic.INSTANCE, KvmLock.UNLOCK);
@@ -49,9 +59,13 @@ public final class KvmX86Paths {
         return new Seq(seq.name(), out);
     }
 
-    /** The process side a guest's memory sees (unmap, migration, refault) plus KVM's own paths. */
+    /**
+     * The process side a guest's memory sees (unmap, migration, refault) plus KVM's own paths. The unmap is x86's:
+     * its mmu_gather flushes at {@code tlb_finish_mmu}, after the notifier range has closed
+     * ({@link MmPaths#unmapMergingVmas}).
+     */
     public static Kernel kernel(MmPaths paths, Procedure apicReload) {
-        return Kernel.of(paths.name(), paths.procedure("unmap"), paths.procedure("migrate"), paths.procedure("map"),
+        return Kernel.of(paths.name(), paths.unmapMergingVmas(), paths.procedure("migrate"), paths.procedure("map"),
                 FAULT_IN, apicReload);
     }
 }

@@ -19,11 +19,22 @@ import tlbcheck.model.Perm;
  * @param rangeStart {@code mmu_notifier_invalidate_range_start}, with whatever subscribers do there
  * @param rangeEnd {@code mmu_notifier_invalidate_range_end}, with whatever it calls
  * @param iopfResume what the SMMU driver does when it has resolved a device fault
+ * @param ptepClearFlushNotify the clear-and-flush of copy-on-write ({@code wp_page_copy}): with its notifier call
+ *     where the version has one
+ * @param rangeOnlyEnd how copy-on-write closes its notifier range ({@code mmu_notifier_invalidate_range_only_end}
+ *     before 6.6: no secondary invalidation, {@code ptep_clear_flush_notify} sent it)
  */
 public record MmPaths(String name, Seq ptepSetAccessFlags, Seq flushTlbRange, Seq tlbFlushMmu,
-                      Seq ptepClearFlush, Seq rangeStart, Seq rangeEnd, Seq iopfResume) {
+                      Seq ptepClearFlush, Seq rangeStart, Seq rangeEnd, Seq iopfResume,
+                      Seq ptepClearFlushNotify, Seq rangeOnlyEnd) {
 
     static final Seq RANGE_START = Seq.of("invalidate_range_start", RangeStart.INSTANCE);
+
+    /** {@code tlb_gather_mmu}: an mmu_gather begins and announces its deferred flush. */
+    static final Op TLB_GATHER_MMU = Op.named("tlb_gather_mmu -> inc_tlb_flush_pending", TlbFlushPending.INC);
+
+    /** {@code tlb_finish_mmu}: the gather's flush is done (the flush op stands before it), the announcement withdrawn. */
+    static final Op TLB_FINISH_MMU = Op.named("tlb_finish_mmu -> dec_tlb_flush_pending", TlbFlushPending.DEC);
 
     /**
      * Linux 6.4: invalidate_range runs from the *_clear_flush_notify helpers, after the mmu_gather
@@ -43,7 +54,12 @@ public record MmPaths(String name, Seq ptepSetAccessFlags, Seq flushTlbRange, Se
             Seq.of("ptep_clear_flush (try_to_migrate_one)", ClearPte.MIGRATION, FlushTlbPage.broadcast("ptep_clear_flush")),
             RANGE_START,
             Seq.of("invalidate_range_end", NotifySecondary.always("range_end->invalidate_range"), RangeEnd.INSTANCE),
-            Seq.of("iopf resume", ResumeDevice.INSTANCE));
+            Seq.of("iopf resume", ResumeDevice.INSTANCE),
+            // wp_page_copy: ptep_clear_flush_notify = ptep_clear_flush + mmu_notifier_invalidate_range, under the PTL;
+            // the range then closes with mmu_notifier_invalidate_range_only_end, which calls no invalidate_range.
+            Seq.of("ptep_clear_flush_notify (wp_page_copy)", ClearPte.UNMAP, FlushTlbPage.broadcast("ptep_clear_flush"),
+                    NotifySecondary.withFlush("ptep_clear_flush_notify->invalidate_range")),
+            Seq.of("invalidate_range_only_end", Op.named("mmu_notifier_invalidate_range_only_end", RangeEnd.INSTANCE)));
 
     /**
      * Linux 6.6 (seed 001): arch_invalidate_secondary_tlbs runs from the arm64 arch flush points,
@@ -60,38 +76,99 @@ public record MmPaths(String name, Seq ptepSetAccessFlags, Seq flushTlbRange, Se
                     NotifySecondary.withFlush("flush_tlb_page->arch_invalidate_secondary_tlbs")),
             RANGE_START,
             Seq.of("invalidate_range_end", RangeEnd.INSTANCE),
-            Seq.of("iopf resume", ResumeDevice.INSTANCE));
+            Seq.of("iopf resume", ResumeDevice.INSTANCE),
+            // wp_page_copy (6.6): plain ptep_clear_flush, whose flush_tlb_page calls arch_invalidate_secondary_tlbs;
+            // mmu_notifier_invalidate_range_only_end is gone, the range closes with invalidate_range_end.
+            Seq.of("ptep_clear_flush (wp_page_copy)", ClearPte.UNMAP, FlushTlbPage.broadcast("flush_tlb_page"),
+                    NotifySecondary.withFlush("flush_tlb_page->arch_invalidate_secondary_tlbs")),
+            Seq.of("invalidate_range_end", RangeEnd.INSTANCE));
 
     public MmPaths named(String newName) {
-        return new MmPaths(newName, ptepSetAccessFlags, flushTlbRange, tlbFlushMmu, ptepClearFlush, rangeStart, rangeEnd, iopfResume);
+        return new MmPaths(newName, ptepSetAccessFlags, flushTlbRange, tlbFlushMmu, ptepClearFlush, rangeStart, rangeEnd, iopfResume, ptepClearFlushNotify, rangeOnlyEnd);
     }
 
     public MmPaths withPtepSetAccessFlags(Seq ops) {
-        return new MmPaths(name, ops, flushTlbRange, tlbFlushMmu, ptepClearFlush, rangeStart, rangeEnd, iopfResume);
+        return new MmPaths(name, ops, flushTlbRange, tlbFlushMmu, ptepClearFlush, rangeStart, rangeEnd, iopfResume, ptepClearFlushNotify, rangeOnlyEnd);
     }
 
     public MmPaths withFlushTlbRange(Seq ops) {
-        return new MmPaths(name, ptepSetAccessFlags, ops, tlbFlushMmu, ptepClearFlush, rangeStart, rangeEnd, iopfResume);
+        return new MmPaths(name, ptepSetAccessFlags, ops, tlbFlushMmu, ptepClearFlush, rangeStart, rangeEnd, iopfResume, ptepClearFlushNotify, rangeOnlyEnd);
     }
 
     public MmPaths withTlbFlushMmu(Seq ops) {
-        return new MmPaths(name, ptepSetAccessFlags, flushTlbRange, ops, ptepClearFlush, rangeStart, rangeEnd, iopfResume);
+        return new MmPaths(name, ptepSetAccessFlags, flushTlbRange, ops, ptepClearFlush, rangeStart, rangeEnd, iopfResume, ptepClearFlushNotify, rangeOnlyEnd);
     }
 
     public MmPaths withPtepClearFlush(Seq ops) {
-        return new MmPaths(name, ptepSetAccessFlags, flushTlbRange, tlbFlushMmu, ops, rangeStart, rangeEnd, iopfResume);
+        return new MmPaths(name, ptepSetAccessFlags, flushTlbRange, tlbFlushMmu, ops, rangeStart, rangeEnd, iopfResume, ptepClearFlushNotify, rangeOnlyEnd);
     }
 
     public MmPaths withRangeStart(Seq ops) {
-        return new MmPaths(name, ptepSetAccessFlags, flushTlbRange, tlbFlushMmu, ptepClearFlush, ops, rangeEnd, iopfResume);
+        return new MmPaths(name, ptepSetAccessFlags, flushTlbRange, tlbFlushMmu, ptepClearFlush, ops, rangeEnd, iopfResume, ptepClearFlushNotify, rangeOnlyEnd);
     }
 
     public MmPaths withRangeEnd(Seq ops) {
-        return new MmPaths(name, ptepSetAccessFlags, flushTlbRange, tlbFlushMmu, ptepClearFlush, rangeStart, ops, iopfResume);
+        return new MmPaths(name, ptepSetAccessFlags, flushTlbRange, tlbFlushMmu, ptepClearFlush, rangeStart, ops, iopfResume, ptepClearFlushNotify, rangeOnlyEnd);
     }
 
     public MmPaths withIopfResume(Seq ops) {
-        return new MmPaths(name, ptepSetAccessFlags, flushTlbRange, tlbFlushMmu, ptepClearFlush, rangeStart, rangeEnd, ops);
+        return new MmPaths(name, ptepSetAccessFlags, flushTlbRange, tlbFlushMmu, ptepClearFlush, rangeStart, rangeEnd, ops, ptepClearFlushNotify, rangeOnlyEnd);
+    }
+
+    /**
+     * munmap on arm64 ({@code do_vmi_align_munmap} -> {@code unmap_region}, Linux 6.4 and 6.6): the VMAs are detached
+     * under {@code mmap_write_lock}, which is then downgraded to read; {@code tlb_gather_mmu}; {@code unmap_vmas}
+     * opens the notifier range around {@code zap_pte_range}, which clears the PTEs under the PTL (flushing there
+     * only when {@code force_flush}); the flush comes from {@code tlb_end_vma} (arm64 has no
+     * {@code MMU_GATHER_MERGE_VMAS}), before the range ends; {@code tlb_finish_mmu} frees the gathered pages and
+     * drops {@code tlb_flush_pending}. The write lock is kept to the end here: once the VMAs are detached no fault or
+     * madvise finds the range, so the read lock admits nobody the write lock keeps out of it (model/README.md,
+     * deliberate differences).
+     */
+    public Procedure unmap() {
+        return Procedure.ranged("unmap", Trigger.ANY,
+                MmapLock.WRITE, TLB_GATHER_MMU, rangeStart, PtlLock.INSTANCE,
+                ClearPte.UNMAP, PtlUnlock.INSTANCE, tlbFlushMmu,
+                rangeEnd, FreeOldFrame.INSTANCE, TLB_FINISH_MMU, MmapUnlock.WRITE);
+    }
+
+    /**
+     * munmap on x86 (Linux 6.4 and 6.6), which selects {@code MMU_GATHER_MERGE_VMAS}: {@code tlb_end_vma} does not
+     * flush, so the gather's flush comes from {@code tlb_finish_mmu}, after {@code unmap_vmas} has closed the notifier
+     * range, and frees the pages after it.
+     */
+    public Procedure unmapMergingVmas() {
+        return Procedure.ranged("unmap", Trigger.ANY,
+                MmapLock.WRITE, TLB_GATHER_MMU, rangeStart, PtlLock.INSTANCE,
+                ClearPte.UNMAP, PtlUnlock.INSTANCE, rangeEnd, tlbFlushMmu,
+                FreeOldFrame.INSTANCE, TLB_FINISH_MMU, MmapUnlock.WRITE);
+    }
+
+    public MmPaths withPtepClearFlushNotify(Seq ops) {
+        return new MmPaths(name, ptepSetAccessFlags, flushTlbRange, tlbFlushMmu, ptepClearFlush, rangeStart, rangeEnd, iopfResume,
+                ops, rangeOnlyEnd);
+    }
+
+    public MmPaths withRangeOnlyEnd(Seq ops) {
+        return new MmPaths(name, ptepSetAccessFlags, flushTlbRange, tlbFlushMmu, ptepClearFlush, rangeStart, rangeEnd, iopfResume,
+                ptepClearFlushNotify, ops);
+    }
+
+    /**
+     * Copy-on-write of an anonymous page, {@code do_wp_page} -> {@code wp_page_copy} (mm/memory.c, Linux 6.4 and
+     * 6.6), entered by a write to a read-only PTE whose page is shared: under the mmap read lock it allocates the
+     * copy and copies the page ({@code cow_user_page}) before any lock, opens the notifier range, takes the PTL,
+     * and if the PTE is still the one that faulted clears and flushes it ({@link #ptepClearFlushNotify}) before
+     * mapping the copy ({@code set_pte_at_notify}) so no TLB ever holds the old and the new frame at once; drops the
+     * PTL, closes the range ({@link #rangeOnlyEnd}) and puts the old page. Not in the default {@link #kernel()}: it
+     * multiplies the state space of every SMMU row; add it with {@code kernel().plus(paths.cow())}.
+     */
+    public Procedure cow() {
+        return Procedure.of("cow", Trigger.PTE_READ_ONLY,
+                MmapLock.READ, When.of(READ_ONLY, Op.named("alloc page, cow_user_page", AllocFrame.INSTANCE)),
+                rangeStart, PtlLock.INSTANCE,
+                When.of(READ_ONLY, ptepClearFlushNotify, SetPteAtNotify.INSTANCE), ReleaseUnusedFrame.INSTANCE,
+                PtlUnlock.INSTANCE, rangeOnlyEnd, FreeOldFrame.INSTANCE, MmapUnlock.READ);
     }
 
     /** The standard procedures (model/README.md), with the secondary invalidation where these paths put it. */
@@ -99,6 +176,21 @@ public record MmPaths(String name, Seq ptepSetAccessFlags, Seq flushTlbRange, Se
         return kernel().find(procedure).getOrElseThrow(() -> new IllegalArgumentException("no procedure " + procedure));
     }
 
+    /**
+     * The default kernel of these paths, each procedure transcribed from Linux 6.4 and 6.6 (mm/memory.c, mm/mprotect.c,
+     * mm/mmap.c, mm/migrate.c, mm/rmap.c, drivers/iommu/iommu-sva.c) with this record's runs spliced in:
+     * <ul>
+     *   <li>{@code fault_upgrade}: {@code do_wp_page} -> {@code wp_page_reuse} -> {@code ptep_set_access_flags};</li>
+     *   <li>{@code write_protect}: {@code do_mprotect_pkey} -> {@code change_protection} with {@code mmu_gather};</li>
+     *   <li>{@code unmap}: {@code do_vmi_align_munmap} -> {@code unmap_region}, arm64's order ({@link #unmap});</li>
+     *   <li>{@code migrate}: {@code migrate_pages} -> {@code try_to_migrate_one}, {@code move_to_new_folio},
+     *       {@code remove_migration_ptes};</li>
+     *   <li>{@code map}: {@code do_anonymous_page};</li>
+     *   <li>{@code iopf}: {@code iommu_sva_handle_iopf} -> {@code handle_mm_fault}, then the page response.</li>
+     * </ul>
+     * Copy-on-write ({@link #cow}) is not in it. Where the model departs from these functions on purpose is listed in
+     * model/README.md, "Deliberate differences from the source".
+     */
     public Kernel kernel() {
         return Kernel.of(name,
                 // do_page_fault -> wp_page_reuse: a CPU write to a read-only PTE of a writable VMA.
@@ -106,16 +198,17 @@ public record MmPaths(String name, Seq ptepSetAccessFlags, Seq flushTlbRange, Se
                         MmapLock.READ, PtlLock.INSTANCE,
                         When.of(READ_ONLY, ptepSetAccessFlags),
                         PtlUnlock.INSTANCE, MmapUnlock.READ),
-                // mprotect / fork / KSM write-protect.
+                // do_mprotect_pkey (6.2+): tlb_gather_mmu (inc_tlb_flush_pending) under mmap_write_lock;
+                // change_pmd_range opens the notifier range, change_pte_range write-protects under the PTL and only
+                // records the range in the gather (tlb_flush_pte_range), drops the PTL, change_pmd_range closes the
+                // notifier range, and the flush comes after it: tlb_end_vma (arm64) or tlb_finish_mmu (x86), then
+                // dec_tlb_flush_pending. Between the PTL drop and the flush a path that takes the PTL sees the PTE
+                // read-only while TLBs may still let writes through: it has only mm_tlb_flush_pending to know.
                 Procedure.ranged("write_protect", Trigger.ANY,
-                        MmapLock.WRITE, rangeStart, PtlLock.INSTANCE,
-                        WriteProtectPte.INSTANCE, flushTlbRange, PtlUnlock.INSTANCE,
-                        rangeEnd, MmapUnlock.WRITE),
-                // munmap / zap: the flush comes from mmu_gather, the frame is freed after it.
-                Procedure.ranged("unmap", Trigger.ANY,
-                        MmapLock.WRITE, rangeStart, PtlLock.INSTANCE,
-                        ClearPte.UNMAP, PtlUnlock.INSTANCE, tlbFlushMmu,
-                        rangeEnd, FreeOldFrame.INSTANCE, MmapUnlock.WRITE),
+                        MmapLock.WRITE, TLB_GATHER_MMU, rangeStart, PtlLock.INSTANCE,
+                        WriteProtectPte.INSTANCE, PtlUnlock.INSTANCE, rangeEnd, flushTlbRange,
+                        TLB_FINISH_MMU, MmapUnlock.WRITE),
+                unmap(),
                 // migrate_pages: try_to_migrate_one installs the migration entry inside its own notifier range
                 // (rmap walk, no mmap lock) and closes it before move_to_new_folio copies the page;
                 // remove_migration_ptes installs the new PTE later, outside any range.
