@@ -11,9 +11,20 @@ public final class Stage2Paths {
 
     private Stage2Paths() {}
 
-    /** Break (CAS to invalid), broadcast TLBI by IPA, make. */
+    /**
+     * Classic break-before-make where the architecture requires it, as Linux 6.4's {@code stage2_map_walker_try_leaf}
+     * ({@code stage2_try_break_pte}: CAS to invalid, {@code kvm_tlb_flush_vmid_range} or by IPA, broadcast;
+     * {@code stage2_make_pte}) does for a change of output address or size (split, collapse, unmap; a first map
+     * needs no break). A change of permissions only is made in place, as the kernel makes it: one CAS by
+     * {@code stage2_update_leaf_attrs}, then the broadcast invalidation its caller issues
+     * ({@code kvm_pgtable_stage2_wrprotect} then {@code kvm_flush_remote_tlbs} for dirty logging; a relaxation
+     * likewise by a walker other than the fault handler).
+     */
     public static Op[] classic(S2Change c) {
         if (c == S2Change.MAP) return new Op[] {new S2Read(c), new S2Make(c, true)};
+        if (c == S2Change.WRPROTECT || c == S2Change.RELAX) {
+            return new Op[] {new S2Read(c), new S2Make(c, true), new S2Tlbi(true, c)};
+        }
         if (c == S2Change.UNMAP) {
             return new Op[] {new S2Read(c), new S2Break(c), new S2Tlbi(true, c), new S2Make(c, false), FreeOldFrame.INSTANCE};
         }
@@ -21,7 +32,18 @@ public final class Stage2Paths {
     }
 
     /**
-     * The patch under review: CAS straight to the new entry, then invalidate as it does: the whole
+     * Break-before-make for every change, permissions included: the protocol V10 was first written with, stronger
+     * than the kernel's. Kept so that a reviewer can check a patch against it.
+     */
+    public static Op[] breakAlways(S2Change c) {
+        if (c == S2Change.MAP) return classic(c);
+        if (c == S2Change.UNMAP) return classic(c);
+        return new Op[] {new S2Read(c), new S2Break(c), new S2Tlbi(true, c), new S2Make(c, false)};
+    }
+
+    /**
+     * The patch under review ("KVM: arm64: Skip break phase when we have FEAT_BBM level 2", June 2023, not merged in
+     * that form): CAS straight to the new entry, then invalidate as it does: the whole
      * VMID when a table was replaced (collapse), the IPA when a valid entry changed permission
      * (non-shareable or broadcast, as {@code broadcast} says), nothing for a split.
      */
@@ -42,7 +64,8 @@ public final class Stage2Paths {
     }
 
     /**
-     * kvm_pgtable_stage2_relax_perms on the faulting vCPU: relax the entry if it is still read-only,
+     * {@code kvm_handle_guest_abort} -> {@code user_mem_abort} -> {@code kvm_pgtable_stage2_relax_perms} (Linux 6.4) on
+     * the faulting vCPU, for a permission fault on memory KVM owns: relax the entry if it is still read-only,
      * then invalidate this CPU's TLB for it whether or not it changed, so a stale read-only entry
      * cannot make the vCPU fault forever.
      */
@@ -53,6 +76,13 @@ public final class Stage2Paths {
         return kernel(name, update, RELAX_PERMS);
     }
 
+    /**
+     * KVM-owned guest memory (V10-V13): the permission-fault handler and one walker per kind of change, each built by
+     * {@code update}: {@code s2_split} and {@code s2_collapse} (eager splitting and block mapping,
+     * {@code kvm_pgtable_stage2_split} / {@code stage2_map_walker_try_leaf}), {@code s2_wrprotect} (dirty logging,
+     * {@code kvm_pgtable_stage2_wrprotect}), {@code s2_relax}, {@code s2_unmap} ({@code kvm_pgtable_stage2_unmap}) and
+     * {@code s2_map}.
+     */
     public static Kernel kernel(String name, Function<S2Change, Op[]> update, Procedure faultHandler) {
         return Kernel.of(name, faultHandler,
                 Procedure.of("s2_split", Trigger.S2_BLOCK, update.apply(S2Change.SPLIT)),
