@@ -171,6 +171,23 @@ public record MmPaths(String name, Seq ptepSetAccessFlags, Seq flushTlbRange, Se
                 PtlUnlock.INSTANCE, rangeOnlyEnd, FreeOldFrame.INSTANCE, MmapUnlock.READ);
     }
 
+    /**
+     * {@code madvise(MADV_DONTNEED)} -> {@code madvise_dontneed_single_vma} -> {@code zap_page_range_single} (Linux 6.4
+     * and 6.6) over a range, under {@code mmap_read_lock}: the VMA stays, so faults (and a second madvise) run
+     * beside it. {@code tlb_gather_mmu}, the notifier range around {@code zap_pte_range}, the flush at
+     * {@code tlb_end_vma} (arm64), and {@code tlb_finish_mmu}, which flushes the whole mm when another gather is
+     * pending ({@link FlushTlbMmIfNested}, 99baac21e458), frees the pages and drops {@code tlb_flush_pending}. The
+     * nested flush notifies where this version's gather flush does. Not in the default {@link #kernel()}: add it with
+     * {@code kernel().plus(paths.madvDontneed())}.
+     */
+    public Procedure madvDontneed() {
+        boolean notifies = tlbFlushMmu.ops().exists(op -> op.unwrapped() instanceof NotifySecondary);
+        return Procedure.ranged("madv_dontneed", Trigger.ANY,
+                MmapLock.READ, TLB_GATHER_MMU, rangeStart, PtlLock.INSTANCE,
+                ClearPte.UNMAP, PtlUnlock.INSTANCE, tlbFlushMmu, rangeEnd,
+                new FlushTlbMmIfNested(notifies), FreeOldFrame.INSTANCE, TLB_FINISH_MMU, MmapUnlock.READ);
+    }
+
     /** The standard procedures (model/README.md), with the secondary invalidation where these paths put it. */
     public Procedure procedure(String procedure) {
         return kernel().find(procedure).getOrElseThrow(() -> new IllegalArgumentException("no procedure " + procedure));
