@@ -1,9 +1,10 @@
 package tlbcheck.model.kernel;
 
 /**
- * x86 KVM as an mmu notifier subscriber (seed 002): its callbacks spliced into the Linux 6.4 mm
- * paths, its stage-2 fault-in under the sequence-count retry protocol, and the APIC-access page
- * reload, whose placement and protocol are what V7, V8 and V9 differ in.
+ * x86 KVM as an mmu notifier subscriber (seed 002; virt/kvm/kvm_main.c, arch/x86/kvm/mmu/mmu.c, arch/x86/kvm/x86.c):
+ * its callbacks spliced into the mm paths (Linux 6.4 for V7 and V8, 6.6 for V9), its stage-2 fault-in under the
+ * sequence-count retry protocol, and the APIC-access page reload, whose placement and protocol are what V7, V8 and V9
+ * differ in.
  */
 public final class KvmX86Paths {
 
@@ -32,7 +33,12 @@ public final class KvmX86Paths {
             KvmCheckRequest.INSTANCE, KvmTranslate.INSTANCE, KvmLock.LOCK, new KvmRetryCheck(1, true),
             KvmInstallApic.INSTANCE, KvmLock.UNLOCK);
 
-    /** The mm paths with KVM's range callbacks; {@code reloadOnRangeStart} puts the APIC reload request there. */
+    /**
+     * The mm paths with KVM's range callbacks, {@code kvm_mmu_notifier_invalidate_range_start} (zap stage 2 under
+     * {@code mmu_lock}, {@code mmu_invalidate_in_progress}) and {@code kvm_mmu_notifier_invalidate_range_end} (bump
+     * {@code mmu_invalidate_seq}); {@code reloadOnRangeStart} puts the APIC reload request in the first, as
+     * {@code kvm_arch_mmu_notifier_invalidate_range_start} did before e649b3f0188f (V7).
+     */
     public static MmPaths withKvm(MmPaths base, boolean reloadOnRangeStart) {
         // KVM's callbacks bracket the range marker, so "in progress" for the invariant lies inside KVM's own window.
         Seq start = base.rangeStart().before(reloadOnRangeStart
@@ -42,7 +48,11 @@ public final class KvmX86Paths {
         return base.named(base.name() + "+kvm").withRangeStart(start).withRangeEnd(end);
     }
 
-    /** V8: the reload requested from KVM's invalidate_range callback, wherever the mm calls it. */
+    /**
+     * V8: the reload requested from KVM's {@code invalidate_range} callback ({@code kvm_mmu_notifier_invalidate_range}
+     * -> {@code kvm_arch_mmu_notifier_invalidate_range}, e649b3f0188f, 2020), wherever the mm calls it: the gather's
+     * flush, the clear-and-flush helpers and {@code invalidate_range_end} in Linux 6.4.
+     */
     public static MmPaths reloadFromInvalidateRange(MmPaths withKvm) {
         return withKvm.named(withKvm.name() + "+apic-invalidate_range")
                 .withTlbFlushMmu(afterNotify(withKvm.tlbFlushMmu()))
