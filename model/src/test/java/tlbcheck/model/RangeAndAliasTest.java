@@ -124,4 +124,20 @@ class RangeAndAliasTest {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> Scope.parse("2cpu-1smmu-2page-2frame-2ranges-x"))
                 .getMessage().contains("neither a range"));
     }
+
+    @Test
+    @DisplayName("a flush marked always() runs even when the procedure changed no PTE; by default it is skipped")
+    void unconditionalFlush() {
+        for (boolean always : new boolean[] {true, false}) {
+            FlushTlbPage flush = FlushTlbPage.broadcast("flush_tlb_mm");
+            tlbcheck.model.kernel.Procedure p = tlbcheck.model.kernel.Procedure.of("flush_only",
+                    tlbcheck.model.kernel.Trigger.ANY, always ? flush.always() : flush);
+            Variant v = Variants.V5.withKernel("V5+flush_only", "a bare flush", Variants.V5.kernel().plus(p));
+            Scenario s = new Scenario(v).then(new CpuFill(1, 0), new Start(0, "flush_only", 0, false));
+            assertEquals(always ? 1 : 0, s.model().fire(s.state(), new tlbcheck.model.step.Advance(0)).completed()
+                    .get().flushes());
+            s.finish(0);
+            assertEquals(!always, s.state().cpuTlb(1, 0).present(), "CPU1's entry " + (always ? "dropped" : "kept"));
+        }
+    }
 }

@@ -18,40 +18,50 @@ import tlbcheck.model.State;
  *
  * @param cover 0 for the whole range, k for its first k pages only
  * @param mmAbove {@link #NEVER} (the default), or n: a range of more than n pages is flushed by ASID (0: always)
+ * @param unconditional flush even when this procedure changed no PTE ({@link #always})
  */
-public record FlushTlbPage(String kernelName, boolean broadcast, int cover, int mmAbove) implements Op {
+public record FlushTlbPage(String kernelName, boolean broadcast, int cover, int mmAbove, boolean unconditional) implements Op {
 
     /** No size switches to the whole address space. */
     public static final int NEVER = Integer.MAX_VALUE;
 
 
     public static FlushTlbPage broadcast(String kernelName) {
-        return new FlushTlbPage(kernelName, true, 0, NEVER);
+        return new FlushTlbPage(kernelName, true, 0, NEVER, false);
     }
 
     public static FlushTlbPage local(String kernelName) {
-        return new FlushTlbPage(kernelName, false, 0, NEVER);
+        return new FlushTlbPage(kernelName, false, 0, NEVER, false);
     }
 
     /** {@code flush_tlb_mm}: one broadcast TLBI ASIDE1IS, every page of the address space, whatever the range. */
     public static FlushTlbPage wholeMm(String kernelName) {
-        return new FlushTlbPage(kernelName, true, 0, 0);
+        return new FlushTlbPage(kernelName, true, 0, 0, false);
     }
 
     /** The same flush reaching only the first {@code pages} pages of the range. */
     public FlushTlbPage firstPages(int pages) {
-        return new FlushTlbPage(kernelName, broadcast, pages, mmAbove);
+        return new FlushTlbPage(kernelName, broadcast, pages, mmAbove, unconditional);
     }
 
     /** The same flush, by ASID over the whole address space when the range has more than {@code pages} pages. */
     public FlushTlbPage wholeMmAbove(int pages) {
-        return new FlushTlbPage(kernelName, broadcast, cover, pages);
+        return new FlushTlbPage(kernelName, broadcast, cover, pages, unconditional);
+    }
+
+    /**
+     * The same flush issued whether or not this procedure changed a PTE, as {@code flush_tlb_mm} and
+     * {@code flush_tlb_range} are wherever the kernel calls them outright.
+     */
+    public FlushTlbPage always() {
+        return new FlushTlbPage(kernelName, broadcast, cover, mmAbove, true);
     }
 
     @Override
     public String name() {
         return kernelName + (broadcast ? " (TLBI IS" : " (TLBI local") + (cover > 0 ? ", first " + cover + " page(s)" : "")
-                + (mmAbove == 0 ? ", by ASID" : mmAbove < NEVER ? ", by ASID above " + mmAbove + " page(s)" : "") + ")";
+                + (mmAbove == 0 ? ", by ASID" : mmAbove < NEVER ? ", by ASID above " + mmAbove + " page(s)" : "")
+                + (unconditional ? ", always" : "") + ")";
     }
 
     @Override
@@ -73,7 +83,7 @@ public record FlushTlbPage(String kernelName, boolean broadcast, int cover, int 
 
     @Override
     public State apply(Model model, State state, int cpu, Running running) {
-        if (!running.wrotePte()) {
+        if (!unconditional && !running.wrotePte()) {
             return state.withRunning(cpu, running.next());
         }
         boolean wholeMm = running.pages() > mmAbove;
