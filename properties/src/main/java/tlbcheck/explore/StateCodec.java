@@ -33,7 +33,7 @@ public final class StateCodec {
         int kvmBits = model.platform().guest() == tlbcheck.model.Platform.Guest.NONE ? 0
                 : 2 + 1 + PTE_BITS * (scope.pages() + 1) + scope.cpus() * (PTE_BITS * (scope.pages() + 1) + 3) + 4 + 2;
         int bits = scope.pages() * (PTE_BITS * (1 + scope.cpus() + scope.smmus()) + 1)
-                + scope.frames() + 4 + 3 + 4 + scope.cpus() * (RUNNING_BITS + extraBits(scope)) + scope.smmus() * DEVICE_BITS + kvmBits;
+                + scope.frames() + 4 + 3 + 4 + 1 + scope.cpus() * (RUNNING_BITS + extraBits(scope)) + scope.smmus() * DEVICE_BITS + kvmBits;
         this.kvm = kvmBits > 0;
         this.words = (bits + 63) / 64;
         Preconditions.checkArgument(model.kernel().procedures().size() <= 16, "at most 16 procedures can be encoded");
@@ -194,6 +194,7 @@ public final class StateCodec {
         b.put(s.locks().tlbFlushPending(), 3);
         b.put(s.locks().rmapReaders(), 3);
         b.put(s.locks().rmapWriter() ? 1 : 0, 1);
+        b.put(s.locks().tlbFlushBatched() ? 1 : 0, 1);
         int[] position = new int[order.length];
         for (int i = 0; i < order.length; i++) position[order[i]] = i;
         for (int c : order) {
@@ -248,6 +249,7 @@ public final class StateCodec {
         int tlbFlushPending = (int) b.get(3);
         int rmapReaders = (int) b.get(3);
         boolean rmapWriter = b.get(1) == 1;
+        boolean tlbFlushBatched = b.get(1) == 1;
         java.util.List<Option<Running>> running = new java.util.ArrayList<>();
         for (int c = 0; c < scope.cpus(); c++) {
             Option<Running> r = running(b.get(RUNNING_BITS));
@@ -290,7 +292,7 @@ public final class StateCodec {
                     Array.of(vblock), apic, reload, reloading, Array.of(noProgress));
         }
         return new State(Array.of(ptes), Array.of(cpu).map(Array::of), Array.of(smmu).map(Array::of), Array.of(inUse),
-                new Locks(readers, writer, Array.of(ptl), tlbFlushPending, rmapReaders, rmapWriter), Array.ofAll(running), Array.ofAll(devices), kvmState);
+                new Locks(readers, writer, Array.of(ptl), tlbFlushPending, rmapReaders, rmapWriter, tlbFlushBatched), Array.ofAll(running), Array.ofAll(devices), kvmState);
     }
 
     /** A 64-bit fingerprint of encoded words (SplitMix64 finalisers chained over the words). */

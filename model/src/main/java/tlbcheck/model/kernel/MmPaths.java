@@ -127,7 +127,7 @@ public record MmPaths(String name, Seq ptepSetAccessFlags, Seq flushTlbRange, Se
      */
     public Procedure unmap() {
         return Procedure.ranged("unmap", Trigger.ANY,
-                MmapLock.WRITE, TLB_GATHER_MMU, rangeStart, PtlLock.INSTANCE,
+                MmapLock.WRITE, TLB_GATHER_MMU, rangeStart, PtlLock.INSTANCE, TlbBatch.FLUSH_PENDING,
                 ClearPte.UNMAP, PtlUnlock.INSTANCE, tlbFlushMmu,
                 rangeEnd, FreeOldFrame.INSTANCE, TLB_FINISH_MMU, MmapUnlock.WRITE);
     }
@@ -139,7 +139,7 @@ public record MmPaths(String name, Seq ptepSetAccessFlags, Seq flushTlbRange, Se
      */
     public Procedure unmapMergingVmas() {
         return Procedure.ranged("unmap", Trigger.ANY,
-                MmapLock.WRITE, TLB_GATHER_MMU, rangeStart, PtlLock.INSTANCE,
+                MmapLock.WRITE, TLB_GATHER_MMU, rangeStart, PtlLock.INSTANCE, TlbBatch.FLUSH_PENDING,
                 ClearPte.UNMAP, PtlUnlock.INSTANCE, rangeEnd, tlbFlushMmu,
                 FreeOldFrame.INSTANCE, TLB_FINISH_MMU, MmapUnlock.WRITE);
     }
@@ -222,7 +222,7 @@ public record MmPaths(String name, Seq ptepSetAccessFlags, Seq flushTlbRange, Se
                 // dec_tlb_flush_pending. Between the PTL drop and the flush a path that takes the PTL sees the PTE
                 // read-only while TLBs may still let writes through: it has only mm_tlb_flush_pending to know.
                 Procedure.ranged("write_protect", Trigger.ANY,
-                        MmapLock.WRITE, TLB_GATHER_MMU, rangeStart, PtlLock.INSTANCE,
+                        MmapLock.WRITE, TLB_GATHER_MMU, rangeStart, PtlLock.INSTANCE, TlbBatch.FLUSH_PENDING,
                         WriteProtectPte.INSTANCE, PtlUnlock.INSTANCE, rangeEnd, flushTlbRange,
                         TLB_FINISH_MMU, MmapUnlock.WRITE),
                 unmap(),

@@ -100,6 +100,9 @@ public record Procedure(String name, Trigger trigger, Array<Op> ops, boolean ran
             Op silent = ops.get(moved.pc());
             State next = silent.apply(model, s, cpu, moved);
             Running after = next.running(cpu).get();
+            if (!next.equals(s.withRunning(cpu, moved.jump(after.pc() - moved.pc())))) {
+                text.append("; ").append(silent.describe(model, s, cpu, moved)).append(effect(silent, s, next));
+            }
             if (after.pc() > moved.pc() + 1) {
                 String skipped = names(moved.pc() + 1, after.pc());
                 if (!skipped.isEmpty()) {
