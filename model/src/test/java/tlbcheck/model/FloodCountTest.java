@@ -33,7 +33,8 @@ class FloodCountTest {
     /** munmap of page 0 twice: the second finds pte_none. */
     private static Step[] unmapTwice(Variant v) {
         Model model = new Model(v);
-        int len = model.kernel().find("unmap").get().length();
+        // A silent op runs within the step before it, so the procedure takes one Advance per other op.
+        int len = model.kernel().find("unmap").get().ops().count(op -> !op.silent());
         List<Step> steps = new java.util.ArrayList<>();
         for (int round = 0; round < 2; round++) {
             steps.add(new Start(0, "unmap", 0, false));
