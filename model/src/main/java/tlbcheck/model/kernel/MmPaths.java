@@ -183,7 +183,7 @@ public record MmPaths(String name, Seq ptepSetAccessFlags, Seq flushTlbRange, Se
     public Procedure madvDontneed() {
         boolean notifies = tlbFlushMmu.ops().exists(op -> op.unwrapped() instanceof NotifySecondary);
         return Procedure.ranged("madv_dontneed", Trigger.ANY,
-                MmapLock.READ, TLB_GATHER_MMU, rangeStart, PtlLock.INSTANCE,
+                MmapLock.READ, TLB_GATHER_MMU, rangeStart, PtlLock.INSTANCE, TlbBatch.FLUSH_PENDING,
                 ClearPte.UNMAP, PtlUnlock.INSTANCE, tlbFlushMmu, rangeEnd,
                 new FlushTlbMmIfNested(notifies), FreeOldFrame.INSTANCE, TLB_FINISH_MMU, MmapUnlock.READ);
     }
