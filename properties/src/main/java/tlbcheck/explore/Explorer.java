@@ -29,31 +29,42 @@ public final class Explorer {
      * @param seconds time limit
      * @param threads expansion threads
      * @param progressSeconds print a progress line this often (0: never)
+     * @param cpuSymmetry whether states that differ only by a renaming of CPUs count as one; off only to check
+     *     that the reduction keeps every verdict and shortest length
      */
-    public record Config(int maxDepth, long maxStates, double seconds, int threads, double progressSeconds) {
+    public record Config(int maxDepth, long maxStates, double seconds, int threads, double progressSeconds,
+                         boolean cpuSymmetry) {
+        public Config(int maxDepth, long maxStates, double seconds, int threads, double progressSeconds) {
+            this(maxDepth, maxStates, seconds, threads, progressSeconds, true);
+        }
+
         public static Config defaults() {
             return new Config(0, 50_000_000, 300, Runtime.getRuntime().availableProcessors(), 0);
         }
 
         public Config withMaxDepth(int depth) {
-            return new Config(depth, maxStates, seconds, threads, progressSeconds);
+            return new Config(depth, maxStates, seconds, threads, progressSeconds, cpuSymmetry);
         }
 
         public Config withThreads(int n) {
-            return new Config(maxDepth, maxStates, seconds, n, progressSeconds);
+            return new Config(maxDepth, maxStates, seconds, n, progressSeconds, cpuSymmetry);
         }
 
         public Config withProgress(double every) {
-            return new Config(maxDepth, maxStates, seconds, threads, every);
+            return new Config(maxDepth, maxStates, seconds, threads, every, cpuSymmetry);
         }
 
         /** The time limit, a safety net only: a run it stops says so ({@code stoppedBy: time}). */
         public Config withSeconds(double s) {
-            return new Config(maxDepth, maxStates, s, threads, progressSeconds);
+            return new Config(maxDepth, maxStates, s, threads, progressSeconds, cpuSymmetry);
         }
 
         public Config withMaxStates(long n) {
-            return new Config(maxDepth, n, seconds, threads, progressSeconds);
+            return new Config(maxDepth, n, seconds, threads, progressSeconds, cpuSymmetry);
+        }
+
+        public Config withCpuSymmetry(boolean on) {
+            return new Config(maxDepth, maxStates, seconds, threads, progressSeconds, on);
         }
     }
 
@@ -63,10 +74,10 @@ public final class Explorer {
     private final Step[] steps;
     private final int words;
 
-    private Explorer(Model model, Invariant invariant) {
+    private Explorer(Model model, Invariant invariant, boolean cpuSymmetry) {
         this.model = model;
         this.invariant = invariant;
-        this.codec = new StateCodec(model);
+        this.codec = new StateCodec(model, cpuSymmetry);
         this.steps = model.candidates().toJavaArray(Step[]::new);
         this.words = codec.words();
     }
@@ -76,7 +87,7 @@ public final class Explorer {
     }
 
     public static ExploreResult explore(Model model, Invariant invariant, Config config, Consumer<String> progress) {
-        return new Explorer(model, invariant).run(config, progress);
+        return new Explorer(model, invariant, config.cpuSymmetry()).run(config, progress);
     }
 
     /** One chunk of a level: the new children it found (in order) and its first violation. */

@@ -27,8 +27,15 @@ public final class StateCodec {
     private final Scope scope;
     private final int words;
     private final boolean kvm;
+    private final boolean cpuSymmetry;
 
     public StateCodec(Model model) {
+        this(model, true);
+    }
+
+    /** With {@code cpuSymmetry} off, CPUs keep their indices: the unreduced search the reduction is checked against. */
+    public StateCodec(Model model, boolean cpuSymmetry) {
+        this.cpuSymmetry = cpuSymmetry;
         this.scope = model.scope();
         int kvmBits = model.platform().guest() == tlbcheck.model.Platform.Guest.NONE ? 0
                 : 2 + 1 + PTE_BITS * (scope.pages() + 1) + scope.cpus() * (PTE_BITS * (scope.pages() + 1) + 3) + 4 + 2;
@@ -114,10 +121,18 @@ public final class StateCodec {
     }
 
 
-    /** A CPU's part of the state, as two longs to order CPUs by. */
-    private static long tlbKey(State s, int cpu) {
+    /**
+     * A CPU's cached translations (its TLB, and under KVM its vCPU's TLB, block entry and no-progress count) as one
+     * key to order CPUs by, most significant first; {@code codes} receives the CPU TLB's code of every page.
+     */
+    private static long tlbKey(State s, int cpu, int[] codes, int at) {
         long k = 0;
-        for (int p = 0; p < s.pages(); p++) k = k << PTE_BITS | s.cpuTlb(cpu, p).code();
+        Array<Pte> tlb = s.cpuTlbs().get(cpu);
+        for (int p = 0; p < s.pages(); p++) {
+            int code = tlb.get(p).code();
+            codes[at + p] = code;
+            k = k << PTE_BITS | code;
+        }
         if (s.kvm().present()) {
             for (int p = 0; p < s.pages(); p++) k = k << PTE_BITS | s.kvm().vcpuTlb(cpu, p).code();
             k = k << PTE_BITS | s.kvm().vcpuBlocks().get(cpu).code();
@@ -126,18 +141,19 @@ public final class StateCodec {
         return k;
     }
 
-    /** CPU indices in canonical order. */
-    int[] canonicalCpuOrder(State s) {
+    /** CPU indices in canonical order, by {@link #tlbKey} then by the running procedure's code; also fills 
+     * {@code codes} (CPU TLB codes, CPU-major) and {@code run} (running codes by CPU). */
+    private int[] canonicalCpuOrder(State s, int[] codes, long[] run) {
         int n = s.cpus();
+        int pages = s.pages();
         int[] order = new int[n];
         long[] tlb = new long[n];
-        long[] run = new long[n];
         for (int c = 0; c < n; c++) {
             order[c] = c;
-            tlb[c] = tlbKey(s, c);
+            tlb[c] = tlbKey(s, c, codes, c * pages);
             run[c] = runningCode(s.running(c));
         }
-        for (int i = 1; i < n; i++) { // insertion sort: n is 2 to 4
+        for (int i = 1; i < n && cpuSymmetry; i++) { // insertion sort: n is 2 to 4
             int c = order[i];
             int j = i - 1;
             while (j >= 0 && (tlb[order[j]] > tlb[c] || tlb[order[j]] == tlb[c] && run[order[j]] > run[c])) {
@@ -168,6 +184,10 @@ public final class StateCodec {
             pos += bits;
         }
 
+        void skip(int bits) {
+            pos += bits;
+        }
+
         long get(int bits) {
             int word = base + (pos >>> 6);
             int off = pos & 63;
@@ -180,30 +200,40 @@ public final class StateCodec {
 
     /** Writes the canonical form of the state into {@code out[offset .. offset+words)}, which must be zero. */
     public void encodeCanonical(State s, long[] out, int offset) {
-        int[] order = canonicalCpuOrder(s);
+        int pages = s.pages();
+        int[] codes = new int[s.cpus() * pages];
+        long[] run = new long[s.cpus()];
+        int[] order = canonicalCpuOrder(s, codes, run);
         Bits b = new Bits(out, offset);
-        for (int p = 0; p < s.pages(); p++) {
+        Array<Array<Pte>> smmuTlbs = s.smmuTlbs();
+        Locks locks = s.locks();
+        for (int p = 0; p < pages; p++) {
             b.put(s.pte(p).code(), PTE_BITS);
-            for (int c : order) b.put(s.cpuTlb(c, p).code(), PTE_BITS);
-            for (int m = 0; m < s.smmus(); m++) b.put(s.smmuTlb(m, p).code(), PTE_BITS);
-            b.put(s.locks().ptlHeld(p) ? 1 : 0, 1);
+            for (int c : order) b.put(codes[c * pages + p], PTE_BITS);
+            for (int m = 0; m < smmuTlbs.size(); m++) b.put(smmuTlbs.get(m).get(p).code(), PTE_BITS);
+            b.put(locks.ptlHeld(p) ? 1 : 0, 1);
         }
         for (int f = 0; f < s.frames(); f++) b.put(s.frameFree(f) ? 0 : 1, 1);
-        b.put(s.locks().mmapReaders(), 3);
-        b.put(s.locks().mmapWriter() ? 1 : 0, 1);
-        b.put(s.locks().tlbFlushPending(), 3);
-        b.put(s.locks().rmapReaders(), 3);
-        b.put(s.locks().rmapWriter() ? 1 : 0, 1);
-        b.put(s.locks().tlbFlushBatched() ? 1 : 0, 1);
+        b.put(locks.mmapReaders(), 3);
+        b.put(locks.mmapWriter() ? 1 : 0, 1);
+        b.put(locks.tlbFlushPending(), 3);
+        b.put(locks.rmapReaders(), 3);
+        b.put(locks.rmapWriter() ? 1 : 0, 1);
+        b.put(locks.tlbFlushBatched() ? 1 : 0, 1);
         int[] position = new int[order.length];
         for (int i = 0; i < order.length; i++) position[order[i]] = i;
         for (int c : order) {
             Option<Running> r = s.running(c);
-            b.put(runningCode(r), RUNNING_BITS);
-            b.put(r.isEmpty() ? 0 : r.get().pages() - 1, 2);
-            b.put(r.isEmpty() ? 0 : r.get().ptep(), 3);
-            b.put(r.isEmpty() ? 0 : r.get().oldFrames(), scope.frames());
-            b.put(r.isEmpty() ? 0 : renamed(r.get().owed(), position), Running.OWED_BITS * scope.range());
+            b.put(run[c], RUNNING_BITS);
+            if (r.isEmpty()) {
+                b.skip(extraBits(scope));
+                continue;
+            }
+            Running x = r.get();
+            b.put(x.pages() - 1, 2);
+            b.put(x.ptep(), 3);
+            b.put(x.oldFrames(), scope.frames());
+            b.put(x.owed() == 0 ? 0 : renamed(x.owed(), position), Running.OWED_BITS * scope.range());
         }
         for (int d = 0; d < s.smmus(); d++) {
             Device dev = s.device(d);
