@@ -78,15 +78,44 @@ class StepRefusalTest {
         assertTrue(r.getMessage().startsWith("step 2 "), r.getMessage());
     }
 
+    /** Steps of the random walk below; mutation testing (-Pmutation) runs it shorter, once per mutant. */
+    private static final int WALK = Integer.getInteger("tlbcheck.refusalWalk", 800);
+
     @Test
     void theFastEnabledCheckAgreesWithTheRefusal() {
         for (Variant v : Variants.all()) {
             Model m = new Model(v, Scope.of(2, 1, 3, 4));
             java.util.SplittableRandom random = new java.util.SplittableRandom(5);
             State s = m.initial();
-            for (int i = 0; i < 800; i++) {
+            for (int i = 0; i < WALK; i++) {
                 for (Step step : m.candidates()) {
                     assertEquals(m.refusal(s, step).isEmpty(), step.enabled(m, s), step + " in " + s);
+                }
+                io.vavr.collection.Array<Step> enabled = m.enabled(s);
+                s = m.fire(s, enabled.get(random.nextInt(enabled.size()))).after();
+            }
+        }
+    }
+
+    /**
+     * A step naming a CPU, SMMU, device or page the scope does not have (a hand-edited file, a step of a larger
+     * scope) is refused with a reason, and the fast check agrees: it is never enabled.
+     */
+    @Test
+    void aStepOfALargerScopeIsRefusedWhereTheScopeLacksItsActor() {
+        for (Variant v : Variants.all()) {
+            Scope small = v.smallScope();
+            Model m = new Model(v, small);
+            Model larger = new Model(v, new Scope(Math.min(small.cpus() + 1, Scope.MAX_CPUS),
+                    small.smmus() == 0 ? 0 : Scope.MAX_SMMUS, Math.min(small.pages() + 1, Scope.MAX_PAGES),
+                    Math.min(small.frames() + 1, Scope.MAX_FRAMES), small.range(), small.aliases()));
+            java.util.SplittableRandom random = new java.util.SplittableRandom(9);
+            State s = m.initial();
+            for (int i = 0; i < Math.min(WALK, 60); i++) {
+                for (Step step : larger.candidates()) {
+                    if (m.candidates().contains(step)) continue;
+                    assertTrue(m.refusal(s, step).isDefined(), step + " is outside " + small + " but accepted in " + s);
+                    assertTrue(!step.enabled(m, s), step + " is outside " + small + " but enabled in " + s);
                 }
                 io.vavr.collection.Array<Step> enabled = m.enabled(s);
                 s = m.fire(s, enabled.get(random.nextInt(enabled.size()))).after();
