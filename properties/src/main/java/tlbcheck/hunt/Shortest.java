@@ -3,7 +3,10 @@ package tlbcheck.hunt;
 import io.vavr.collection.Array;
 import tlbcheck.explore.ExploreResult;
 import tlbcheck.explore.Explorer;
+import io.vavr.control.Option;
 import tlbcheck.model.Model;
+import tlbcheck.model.Replay;
+import tlbcheck.model.Scope;
 import tlbcheck.model.invariant.Invariant;
 import tlbcheck.model.step.Step;
 
@@ -32,7 +35,18 @@ public final class Shortest {
         return of(model, invariant, shrunk, MAX_STATES);
     }
 
-    public static Shrinker.Result of(Model model, Invariant invariant, Shrinker.Result shrunk, long maxStates) {
+    public static Shrinker.Result of(Model model, Invariant invariant, Shrinker.Result given, long maxStates) {
+        Shrinker.Result shrunk = given;
+        // First the trace's own scope (the fewest actors and frames it needs): small enough to search deep, and
+        // a run found there is kept only if it replays to the same violation in the hunt's scope.
+        for (Scope own : traceScope(model, invariant, shrunk.steps())) {
+            ExploreResult e = Explorer.explore(new Model(model.variant(), own), invariant, Explorer.Config.defaults()
+                    .withMaxDepth(shrunk.steps().size() - 1).withMaxStates(maxStates).withSeconds(120));
+            if (e.violated() && e.trace().get().size() < shrunk.steps().size() && violates(model, invariant, e.trace().get())) {
+                Array<Step> shorter = e.trace().get();
+                shrunk = shrunk.withShortest(shorter, TraceCheck.verify(model, invariant, shorter, "shortest"), FOUND);
+            }
+        }
         int length = shrunk.steps().size();
         ExploreResult e = Explorer.explore(model, invariant,
                 Explorer.Config.defaults().withMaxDepth(length).withMaxStates(maxStates).withSeconds(120));
@@ -43,7 +57,9 @@ public final class Shortest {
                         + " at " + trace.size() + " steps, after the shrunk trace's " + length + ": the explorer or the"
                         + " hunt is wrong (" + model.variant().name() + ", scope " + model.scope() + ")");
             }
-            if (trace.size() == length) return shrunk.withShortest(shrunk.steps(), shrunk.violation(), PROVEN);
+            if (trace.size() == length) {
+                return shrunk.withShortest(shrunk.steps(), shrunk.violation(), shrunk.shortest().equals(FOUND) ? FOUND : PROVEN);
+            }
             var v = TraceCheck.verify(model, invariant, trace, "shortest");
             return shrunk.withShortest(trace, v, FOUND);
         }
@@ -52,7 +68,47 @@ public final class Shortest {
                     + " steps, but breadth-first search of every run up to " + length + " steps found no violation:"
                     + " the explorer or the hunt is wrong (" + model.variant().name() + ", scope " + model.scope() + ")");
         }
-        return shrunk.withShortest(shrunk.steps(), shrunk.violation(), "not proven shortest (breadth-first search"
+        return shrunk.withShortest(shrunk.steps(), shrunk.violation(), (shrunk.shortest().equals(FOUND)
+                ? "shortest in the trace's own scope, " : "") + "not proven shortest (breadth-first search"
                 + " stopped by its " + e.stoppedBy() + " bound at depth " + e.depth() + " of " + length + ")");
+    }
+
+    /**
+     * The fewest CPUs, SMMUs and pages the trace names, and the fewest frames with which it still violates, when that
+     * is smaller than the hunt's scope; none where pages carry aliases (dropping a page would move them).
+     */
+    static Option<Scope> traceScope(Model model, Invariant invariant, Array<Step> trace) {
+        Scope hunt = model.scope();
+        if (hunt.aliases() > 0) return Option.none();
+        int[] max = {0, 0, -1};
+        for (Step s : trace) {
+            StepRewrites.rename(s, i -> { max[0] = Math.max(max[0], i); return i; },
+                    i -> { max[1] = Math.max(max[1], i); return i; }, i -> { max[2] = Math.max(max[2], i); return i; });
+        }
+        int cpus = max[0] + 1;
+        int smmus = hunt.smmus() == 0 ? 0 : Math.max(1, max[2] + 1);
+        int pages = Math.max(max[1] + 1, hunt.range());
+        Option<Scope> found = Option.none();
+        for (int frames = hunt.frames(); frames >= 1; frames--) {
+            Scope s;
+            try {
+                s = new Scope(cpus, smmus, pages, frames, hunt.range(), hunt.aliases());
+            } catch (IllegalArgumentException e) {
+                break;
+            }
+            if (!violates(new Model(model.variant(), s), invariant, trace)) break;
+            found = Option.some(s);
+        }
+        return found.filter(s -> !s.equals(hunt));
+    }
+
+    /** Whether the trace replays in this model, every step taken, to a violation at its last step. */
+    private static boolean violates(Model model, Invariant invariant, Array<Step> trace) {
+        try {
+            Replay.Outcome r = Replay.run(model, trace, java.util.List.of(invariant));
+            return r.violation().isDefined() && r.transitions().size() == trace.size();
+        } catch (RuntimeException e) { // a step the scope refuses
+            return false;
+        }
     }
 }
