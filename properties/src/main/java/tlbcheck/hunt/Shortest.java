@@ -39,7 +39,8 @@ public final class Shortest {
         Shrinker.Result shrunk = given;
         // First the trace's own scope (the fewest actors and frames it needs): small enough to search deep, and
         // a run found there is kept only if it replays to the same violation in the hunt's scope.
-        for (Scope own : traceScope(model, invariant, shrunk.steps())) {
+        // (Depth 0 means no bound to the explorer, so a one-step trace skips this: nothing is shorter.)
+        for (Scope own : shrunk.steps().size() < 2 ? Option.<Scope>none() : traceScope(model, invariant, shrunk.steps())) {
             ExploreResult e = Explorer.explore(new Model(model.variant(), own), invariant, Explorer.Config.defaults()
                     .withMaxDepth(shrunk.steps().size() - 1).withMaxStates(maxStates).withSeconds(120));
             if (e.violated() && e.trace().get().size() < shrunk.steps().size() && violates(model, invariant, e.trace().get())) {
