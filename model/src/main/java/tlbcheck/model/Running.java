@@ -70,6 +70,11 @@ public record Running(int procedure, int pc, int page, int pages, int ptep, bool
         return pages == 1 ? "page " + page : "pages " + page + ".." + lastPage();
     }
 
+    /** The last page an op that covers only the range's first {@code cover} pages reaches (0: the whole range). */
+    public int coveredLast(int cover) {
+        return cover > 0 ? Math.min(lastPage(), page + cover - 1) : lastPage();
+    }
+
     /** The last page of the range, inclusive. */
     public int lastPage() {
         return page + pages - 1;

@@ -77,7 +77,7 @@ public record FlushTlbPage(String kernelName, boolean broadcast, int cover, int 
     @Override
     public String describe(Model model, State state, int cpu, Running running) {
         if (running.pages() > mmAbove) return kernelName + " (TLBI ASIDE1" + (broadcast ? "IS" : "") + ": whole mm)";
-        int pages = cover > 0 ? Math.min(cover, running.pages()) : running.pages();
+        int pages = running.coveredLast(cover) - running.page() + 1;
         return pages > 1 ? name() + " x" + pages + " pages" : name();
     }
 
@@ -88,7 +88,7 @@ public record FlushTlbPage(String kernelName, boolean broadcast, int cover, int 
         }
         boolean wholeMm = running.pages() > mmAbove;
         int first = wholeMm ? 0 : running.page();
-        int last = wholeMm ? state.pages() - 1 : cover > 0 ? Math.min(running.lastPage(), running.page() + cover - 1) : running.lastPage();
+        int last = wholeMm ? state.pages() - 1 : running.coveredLast(cover);
         State s = state;
         for (int page = first; page <= last; page++) {
             s = broadcast ? s.broadcastTlbi(page, model.platform().btm()) : s.withCpuTlb(cpu, page, Pte.INVALID);

@@ -61,7 +61,7 @@ public record NotifySecondary(String site, boolean onlyAfterFlush, int cover, in
     @Override
     public String describe(Model model, State state, int cpu, Running running) {
         if (running.pages() > asidAbove) return site + " (CMD_TLBI_NH_ASID: whole ASID)";
-        int pages = cover > 0 ? Math.min(cover, running.pages()) : running.pages();
+        int pages = running.coveredLast(cover) - running.page() + 1;
         return pages > 1 ? name() + " (by VA x" + pages + " pages)" : name();
     }
 
@@ -77,7 +77,7 @@ public record NotifySecondary(String site, boolean onlyAfterFlush, int cover, in
         }
         boolean wholeAsid = running.pages() > asidAbove;
         int first = wholeAsid ? 0 : running.page();
-        int last = wholeAsid ? state.pages() - 1 : cover > 0 ? Math.min(running.lastPage(), running.page() + cover - 1) : running.lastPage();
+        int last = wholeAsid ? state.pages() - 1 : running.coveredLast(cover);
         State s = state;
         for (int page = first; !model.platform().btm() && page <= last; page++) {
             s = s.invalidateSmmus(page);
