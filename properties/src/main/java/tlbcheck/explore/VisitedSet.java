@@ -3,7 +3,11 @@ package tlbcheck.explore;
 /**
  * The explorer's visited set: state fingerprints, each with the fingerprint of the state it was
  * first reached from (for rebuilding traces). Open addressing over two long arrays, 16 bytes a slot,
- * grown at 3/4 load. Written by one thread between levels; read by all during a level.
+ * grown at 3/4 load. One thread writes (the explorer merges a level's chunks as they finish) while
+ * the other chunks still read: {@link #contains} takes one snapshot of the key array and derives its
+ * mask from that array's length, and {@link #grow} publishes a table only once it is filled. A
+ * reader may therefore miss a fingerprint added meanwhile (the writer's {@code add} rejects the
+ * duplicate), but never indexes past a table or sees a key that was not added.
  */
 final class VisitedSet {
 
@@ -45,8 +49,10 @@ final class VisitedSet {
     }
 
     boolean contains(long fp) {
-        for (int i = slot(fp, mask); ; i = (i + 1) & mask) {
-            long k = keys[i];
+        long[] table = keys;
+        int m = table.length - 1;
+        for (int i = slot(fp, m); ; i = (i + 1) & m) {
+            long k = table[i];
             if (k == fp) return true;
             if (k == 0) return false;
         }
@@ -86,16 +92,19 @@ final class VisitedSet {
         if (need > free) {
             throw new ScopeTooLargeException(size, need, free);
         }
-        keys = new long[cap];
-        parents = new long[cap];
-        mask = cap - 1;
+        long[] newKeys = new long[cap];
+        long[] newParents = new long[cap];
+        int newMask = cap - 1;
         for (int j = 0; j < oldKeys.length; j++) {
             long fp = oldKeys[j];
             if (fp == 0) continue;
-            int i = slot(fp, mask);
-            while (keys[i] != 0) i = (i + 1) & mask;
-            keys[i] = fp;
-            parents[i] = oldParents[j];
+            int i = slot(fp, newMask);
+            while (newKeys[i] != 0) i = (i + 1) & newMask;
+            newKeys[i] = fp;
+            newParents[i] = oldParents[j];
         }
+        parents = newParents;
+        mask = newMask;
+        keys = newKeys;
     }
 }
