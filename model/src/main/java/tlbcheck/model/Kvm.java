@@ -19,11 +19,14 @@ public record Kvm(int invalidating, boolean mmuLock, Array<Pte> s2, Pte s2Block,
     /** The guest page whose frame the x86 VMCS caches as the APIC-access page. */
     public static final int APIC_PAGE = 0;
 
-    /** x86: stage 2 empty (filled by fault-ins); the APIC-access page loaded with page 0's frame, 0. */
-    public static Kvm x86(Scope scope) {
+    /**
+     * x86: stage 2 empty (filled by fault-ins); the APIC-access page, if the VM has one, loaded with page 0's
+     * frame, 0.
+     */
+    public static Kvm x86(Scope scope, boolean apicAccessPage) {
         return new Kvm(0, false, Array.fill(scope.pages(), Pte.INVALID), Pte.INVALID,
                 Array.fill(scope.cpus(), Array.fill(scope.pages(), Pte.INVALID)), Array.fill(scope.cpus(), Pte.INVALID),
-                APIC_PAGE, false, false, Array.fill(scope.cpus(), 0));
+                apicAccessPage ? APIC_PAGE : -1, false, false, Array.fill(scope.cpus(), 0));
     }
 
     /** arm64: guest memory mapped by one RW block entry, guest page g to frame g. */

@@ -17,12 +17,32 @@ public record Platform(boolean btm, int bbmLevel, Guest guest, boolean hostMm) {
         this(btm, bbmLevel, guest, false);
     }
 
-    /** The VM a platform runs, which decides what KVM state the model has. */
-    public enum Guest { NONE, X86_APIC, ARM64_STAGE2 }
+    /**
+     * The VM a platform runs, which decides what KVM state the model has. An x86 VM has the APIC-access page only
+     * when KVM virtualises the local APIC with it (VMX's APIC-access page, {@code APIC_ACCESS_PAGE_PRIVATE_MEMSLOT});
+     * without it, stage 2 (EPT/NPT) is the guest's only cache of the process's translations.
+     */
+    public enum Guest {
+        NONE, X86, X86_APIC, ARM64_STAGE2;
+
+        public boolean x86() {
+            return this == X86 || this == X86_APIC;
+        }
+    }
 
     public static final Platform SMMU_WITHOUT_BTM = new Platform(false, 0, Guest.NONE);
     public static final Platform SMMU_WITH_BTM = new Platform(true, 0, Guest.NONE);
     public static final Platform X86_KVM = new Platform(false, 0, Guest.X86_APIC);
+
+    /** x86 KVM, with or without the APIC-access page ({@link #X86_KVM} has it). */
+    public static Platform x86Kvm(boolean apicAccessPage) {
+        return new Platform(false, 0, apicAccessPage ? Guest.X86_APIC : Guest.X86);
+    }
+
+    /** Whether the VMCS caches a frame as the APIC-access page, reloaded on KVM_REQ_APIC_PAGE_RELOAD. */
+    public boolean apicAccessPage() {
+        return guest == Guest.X86_APIC;
+    }
 
     public static Platform arm64Kvm(int bbmLevel) {
         return new Platform(false, bbmLevel, Guest.ARM64_STAGE2);
@@ -41,6 +61,7 @@ public record Platform(boolean btm, int bbmLevel, Guest guest, boolean hostMm) {
     public String toString() {
         switch (guest) {
             case X86_APIC: return "x86+KVM(APIC-access page)";
+            case X86: return "x86+KVM(no APIC-access page)";
             case ARM64_STAGE2: return "arm64+KVM(stage-2, FEAT_BBM level " + bbmLevel + (hostMm ? ", on the host mm" : "") + ")";
             default: return btm ? "arm64+SMMUv3(BTM)" : "arm64+SMMUv3(no BTM)";
         }

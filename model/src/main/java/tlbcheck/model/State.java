@@ -29,7 +29,7 @@ public record State(Array<Pte> ptes,
         Array<Pte> ptes = Array.range(0, scope.pages())
                 .map(p -> arm64 ? Pte.INVALID : Pte.valid(p < distinct ? p : p - distinct, Perm.RO));
         Array<Pte> emptyTlb = Array.fill(scope.pages(), Pte.INVALID);
-        Kvm kvm = platform.guest() == Platform.Guest.X86_APIC ? Kvm.x86(scope) : arm64 ? Kvm.arm64(scope)
+        Kvm kvm = platform.guest().x86() ? Kvm.x86(scope, platform.apicAccessPage()) : arm64 ? Kvm.arm64(scope)
                 : platform.guest() == Platform.Guest.ARM64_STAGE2 ? Kvm.arm64OnHostMm(scope) : Kvm.NONE;
         return new State(ptes,
                 Array.fill(scope.cpus(), emptyTlb),

@@ -30,7 +30,7 @@ public final class KvmMapsNothingStale implements Invariant {
 
     @Override
     public boolean appliesTo(Model model) {
-        return model.platform().guest() == Platform.Guest.X86_APIC || model.platform().hostMm();
+        return model.platform().guest().x86() || model.platform().hostMm();
     }
 
     /** A procedure on the page has opened its notifier range but not yet written the PTE: its value is doomed. */
