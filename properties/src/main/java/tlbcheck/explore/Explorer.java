@@ -18,8 +18,13 @@ import tlbcheck.model.step.Step;
 /**
  * Breadth-first exploration of every reachable state of a variant in a scope, checking an invariant
  * on every transition, on the same model the hunt walks. The first violating level holds a
- * shortest counterexample. Levels are expanded in parallel and merged in frontier order, so the
- * result (and the counterexample) is the same on any number of threads.
+ * shortest counterexample. Every thread expands states of the level and inserts their successors
+ * into the shared visited set itself; nothing in the result depends on which thread got where first:
+ * a level's set of states is the same whatever the order, a new state's recorded parent is the
+ * smallest fingerprint among the states of the previous level that reach it ({@link VisitedSet}), and
+ * the counterexample (or the deadlock) reported is the one from the violating state with the smallest
+ * fingerprint, rebuilt by taking the model's steps in their order. So the verdict, the counts and the
+ * trace are the same on any number of threads and under any timing.
  */
 public final class Explorer {
 
@@ -74,7 +79,11 @@ public final class Explorer {
     private final Step[] steps;
     private final int words;
 
-    private Explorer(Model model, Invariant invariant, boolean cpuSymmetry) {
+    /** Takes each level's states last first: a test's way to change who reaches a state first, deterministically. */
+    private final boolean reversed;
+
+    private Explorer(Model model, Invariant invariant, boolean cpuSymmetry, boolean reversed) {
+        this.reversed = reversed;
         this.model = model;
         this.invariant = invariant;
         this.codec = new StateCodec(model, cpuSymmetry);
@@ -87,17 +96,12 @@ public final class Explorer {
     }
 
     public static ExploreResult explore(Model model, Invariant invariant, Config config, Consumer<String> progress) {
-        return new Explorer(model, invariant, config.cpuSymmetry()).run(config, progress);
+        return new Explorer(model, invariant, config.cpuSymmetry(), false).run(config, progress);
     }
 
-    /** One chunk of a level: the new children it found (in order) and its first violation. */
-    private static final class Chunk {
-        final LongBuffer children = new LongBuffer();
-        long transitions;
-        long deadlocks;
-        long firstDeadlock;
-        long violatingParent;
-        int violatingIndex = Integer.MAX_VALUE;
+    /** As {@link #explore}, taking every level's states in the opposite order: the answer must not change. */
+    static ExploreResult exploreReversed(Model model, Invariant invariant, Config config) {
+        return new Explorer(model, invariant, config.cpuSymmetry(), true).run(config, line -> {});
     }
 
     private long fingerprint(State s, long[] scratch) {
@@ -106,70 +110,178 @@ public final class Explorer {
         return StateCodec.fingerprint(scratch, 0, words);
     }
 
+    /**
+     * One expanding thread. It takes states of the level one at a time, inserts their successors into the
+     * visited set itself, and keeps what it found as reductions that do not depend on which thread took
+     * which state: counts, and the smallest fingerprint among the violating and the deadlocked states.
+     */
+    private final class Worker implements java.util.concurrent.Callable<Void> {
+        final StateCodec.Encoder encoder = codec.encoder();
+        final long[] scratch = new long[words];
+        LongBuffer out = new LongBuffer();
+        Level level;
+        VisitedSet visited;
+        long transitions;
+        long deadlocks;
+        long minDeadlock;
+        long minViolating;
+
+        void begin(Level level, VisitedSet visited, LongBuffer out) {
+            this.level = level;
+            this.visited = visited;
+            this.out = out;
+            transitions = 0;
+            deadlocks = 0;
+            minDeadlock = Long.MAX_VALUE;
+            minViolating = Long.MAX_VALUE;
+        }
+
+        /** Stops between two states when the visited set must grow; the explorer grows it and calls again. */
+        @Override
+        public Void call() {
+            while (!visited.needsGrow()) {
+                int i = level.cursor.getAndIncrement();
+                if (i >= level.size) break;
+                if (reversed) i = level.size - 1 - i;
+                expand(level.part(i), level.offset(i));
+            }
+            return null;
+        }
+
+        private void expand(long[] f, int at) {
+            long parentFp = f[at];
+            State s = codec.decode(f, at + 1);
+            boolean moved = false;
+            for (int k = 0; k < steps.length; k++) {
+                Step step = steps[k];
+                if (!step.enabled(model, s)) continue;
+                moved = true;
+                Transition t = step.fire(model, s);
+                transitions++;
+                if (parentFp < minViolating && invariant.check(model, t).isDefined()) minViolating = parentFp;
+                java.util.Arrays.fill(scratch, 0);
+                encoder.encode(t.after(), scratch, 0);
+                long fp = StateCodec.fingerprint(scratch, 0, words);
+                if (visited.insert(fp, parentFp)) {
+                    out.add(fp);
+                    out.add(scratch, 0, words);
+                }
+            }
+            if (!moved) {
+                deadlocks++;
+                minDeadlock = Math.min(minDeadlock, parentFp);
+            }
+        }
+
+        /** Closes the states this thread added during the level: their parents are final. */
+        Void close() {
+            long[] b = out.array();
+            for (int i = 0; i < out.size(); i += words + 1) visited.close(b[i]);
+            return null;
+        }
+    }
+
+    /** A level's states, as the parts the threads filled (records of a fingerprint and the packed state), and a cursor. */
+    private final class Level {
+        final LongBuffer[] parts;
+        final int[] starts;
+        final int size;
+        final java.util.concurrent.atomic.AtomicInteger cursor = new java.util.concurrent.atomic.AtomicInteger();
+
+        Level(LongBuffer[] parts) {
+            this.parts = parts;
+            this.starts = new int[parts.length + 1];
+            for (int p = 0; p < parts.length; p++) starts[p + 1] = starts[p] + parts[p].size() / (words + 1);
+            this.size = starts[parts.length];
+        }
+
+        private int index(int i) {
+            int p = 0;
+            while (starts[p + 1] <= i) p++;
+            return p;
+        }
+
+        long[] part(int i) {
+            return parts[index(i)].array();
+        }
+
+        int offset(int i) {
+            return (i - starts[index(i)]) * (words + 1);
+        }
+
+        long bytes() {
+            long b = 0;
+            for (LongBuffer p : parts) b += 8L * p.capacity();
+            return b;
+        }
+    }
+
     private ExploreResult run(Config config, Consumer<String> progress) {
         long start = System.nanoTime();
         long deadline = start + (long) (config.seconds() * 1e9);
         long nextProgress = start + (long) (config.progressSeconds() * 1e9);
         VisitedSet visited = new VisitedSet(1 << 16);
         long[] scratch = new long[words];
-        State init = model.initial();
-        long initFp = fingerprint(init, scratch);
-        visited.add(initFp, 0);
-        LongBuffer frontier = new LongBuffer();
-        frontier.add(scratch, 0, words);
+        long initFp = fingerprint(model.initial(), scratch);
+        visited.addRoot(initFp);
+        LongBuffer first = new LongBuffer();
+        first.add(initFp);
+        first.add(scratch, 0, words);
+        int threads = Math.max(1, config.threads());
+        List<Worker> workers = new ArrayList<>();
+        for (int w = 0; w < threads; w++) workers.add(new Worker());
+        Level level = new Level(new LongBuffer[] {first});
+        LongBuffer[] spare = {};
         long transitions = 0;
         long deadlocks = 0;
         long firstDeadlock = 0;
         long peakFrontierBytes = 0;
         int depth = 0;
         String stoppedBy = "exhausted";
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, config.threads()));
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
-            while (frontier.size() > 0) {
-                int n = frontier.size() / words;
-                int chunks = Math.min(n, Math.max(1, config.threads() * 8));
-                List<Future<Chunk>> futures = new ArrayList<>();
-                LongBuffer current = frontier;
-                for (int c = 0; c < chunks; c++) {
-                    int from = (int) ((long) n * c / chunks);
-                    int to = (int) ((long) n * (c + 1) / chunks);
-                    futures.add(pool.submit(() -> expand(current, from, to, visited)));
+            while (level.size > 0) {
+                LongBuffer[] next = new LongBuffer[threads];
+                for (int w = 0; w < threads; w++) {
+                    next[w] = spare.length > w ? spare[w].clear() : new LongBuffer();
+                    workers.get(w).begin(level, visited, next[w]);
                 }
-                LongBuffer next = new LongBuffer();
-                long violatingParent = 0;
-                int violatingIndex = Integer.MAX_VALUE;
-                for (Future<Chunk> f : futures) {
-                    Chunk chunk = get(f);
-                    transitions += chunk.transitions;
-                    if (deadlocks == 0 && chunk.deadlocks > 0) firstDeadlock = chunk.firstDeadlock;
-                    deadlocks += chunk.deadlocks;
-                    if (chunk.violatingIndex < violatingIndex && violatingIndex == Integer.MAX_VALUE) {
-                        violatingIndex = chunk.violatingIndex;
-                        violatingParent = chunk.violatingParent;
-                    }
-                    long[] b = chunk.children.array();
-                    int stride = words + 2;
-                    for (int i = 0; i + stride <= chunk.children.size(); i += stride) {
-                        if (visited.add(b[i], b[i + 1])) next.add(b, i + 2, words);
-                    }
+                while (true) {
+                    runAll(pool, workers, Worker::call);
+                    if (level.cursor.get() >= level.size) break;
+                    visited.grow();
                 }
-                peakFrontierBytes = Math.max(peakFrontierBytes, 8L * (current.capacity() + next.capacity()));
-                if (violatingIndex != Integer.MAX_VALUE) {
-                    Array<Step> trace = trace(visited, violatingParent);
+                runAll(pool, workers, Worker::close);
+                long violating = Long.MAX_VALUE;
+                long levelDeadlock = Long.MAX_VALUE;
+                long levelDeadlocks = 0;
+                for (Worker w : workers) {
+                    transitions += w.transitions;
+                    levelDeadlocks += w.deadlocks;
+                    levelDeadlock = Math.min(levelDeadlock, w.minDeadlock);
+                    violating = Math.min(violating, w.minViolating);
+                }
+                if (deadlocks == 0 && levelDeadlocks > 0) firstDeadlock = levelDeadlock;
+                deadlocks += levelDeadlocks;
+                Level following = new Level(next);
+                peakFrontierBytes = Math.max(peakFrontierBytes, level.bytes() + following.bytes());
+                if (violating != Long.MAX_VALUE) {
+                    Array<Step> trace = trace(visited, violating);
                     Violation v = violationAt(trace);
                     return result(visited, transitions, depth + 1, false, start, Option.some(trace), Option.some(v),
                             "violation", peakFrontierBytes, deadlocks, firstDeadlock);
                 }
-                frontier = next;
-                if (frontier.size() > 0) depth++;
+                spare = level.parts;
+                level = following;
+                if (level.size > 0) depth++;
                 if (config.progressSeconds() > 0 && System.nanoTime() > nextProgress) {
                     double el = (System.nanoTime() - start) / 1e9;
                     progress.accept(String.format("%s / %s: %d states, %.0f states/s, depth %d, queue %d",
                             model.variant().name(), invariant.name(), visited.size(), visited.size() / el, depth,
-                            frontier.size() / words));
+                            level.size));
                     nextProgress = System.nanoTime() + (long) (config.progressSeconds() * 1e9);
                 }
-                if (frontier.size() == 0) break;
+                if (level.size == 0) break;
                 if (config.maxDepth() > 0 && depth >= config.maxDepth()) { stoppedBy = "depth"; break; }
                 if (visited.size() >= config.maxStates()) { stoppedBy = "states"; break; }
                 if (System.nanoTime() > deadline) { stoppedBy = "time"; break; }
@@ -181,56 +293,35 @@ public final class Explorer {
                 stoppedBy, peakFrontierBytes, deadlocks, firstDeadlock);
     }
 
+    /** Runs one task per worker on the pool and waits for all of them. */
+    private static void runAll(ExecutorService pool, List<Worker> workers,
+                               java.util.function.Function<Worker, Void> task) {
+        List<Future<Void>> futures = new ArrayList<>();
+        for (Worker w : workers) futures.add(pool.submit(() -> task.apply(w)));
+        for (Future<Void> f : futures) get(f);
+    }
+
     private ExploreResult result(VisitedSet visited, long transitions, int depth, boolean complete, long start,
                                  Option<Array<Step>> trace, Option<Violation> violation, String stoppedBy,
                                  long peakFrontierBytes, long deadlocks, long firstDeadlock) {
         double n = visited.size();
-        double odds = n * Math.max(0, transitions - n) / Math.pow(2, 64);
+        double odds = n * Math.max(0, transitions - n) / Math.pow(2, 63);
         return new ExploreResult(model, invariant, visited.size(), transitions, depth, complete,
                 (System.nanoTime() - start) / 1e9, trace, violation, stoppedBy,
                 (visited.bytes() + peakFrontierBytes) / n, odds, deadlocks,
                 deadlocks > 0 ? Option.some(path(visited, firstDeadlock)._1) : Option.none());
     }
 
-    private static Chunk get(Future<Chunk> f) {
+    private static <T> T get(Future<T> f) {
         try {
             return f.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("exploration interrupted", e);
         } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) throw r;
             throw new IllegalStateException("exploration failed: " + e.getCause(), e.getCause());
         }
-    }
-
-    private Chunk expand(LongBuffer frontier, int from, int to, VisitedSet visited) {
-        Chunk chunk = new Chunk();
-        long[] scratch = new long[words];
-        long[] f = frontier.array();
-        for (int i = from; i < to; i++) {
-            State s = codec.decode(f, i * words);
-            long parentFp = StateCodec.fingerprint(f, i * words, words);
-            boolean moved = false;
-            for (int k = 0; k < steps.length; k++) {
-                Step step = steps[k];
-                if (!step.enabled(model, s)) continue;
-                moved = true;
-                Transition t = step.fire(model, s);
-                chunk.transitions++;
-                if (chunk.violatingIndex == Integer.MAX_VALUE && invariant.check(model, t).isDefined()) {
-                    chunk.violatingIndex = i;
-                    chunk.violatingParent = parentFp;
-                }
-                long fp = fingerprint(t.after(), scratch);
-                if (!visited.contains(fp)) {
-                    chunk.children.add(fp);
-                    chunk.children.add(parentFp);
-                    chunk.children.add(scratch, 0, words);
-                }
-            }
-            if (!moved && chunk.deadlocks++ == 0) chunk.firstDeadlock = parentFp;
-        }
-        return chunk;
     }
 
     /**

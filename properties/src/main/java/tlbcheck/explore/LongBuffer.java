@@ -17,6 +17,12 @@ final class LongBuffer {
         size += n;
     }
 
+    /** Empties the buffer, keeping its array for the next level. */
+    LongBuffer clear() {
+        size = 0;
+        return this;
+    }
+
     int size() {
         return size;
     }

@@ -141,38 +141,20 @@ public final class StateCodec {
         return k;
     }
 
-    /** CPU indices in canonical order, by {@link #tlbKey} then by the running procedure's code; also fills 
-     * {@code codes} (CPU TLB codes, CPU-major) and {@code run} (running codes by CPU). */
-    private int[] canonicalCpuOrder(State s, int[] codes, long[] run) {
-        int n = s.cpus();
-        int pages = s.pages();
-        int[] order = new int[n];
-        long[] tlb = new long[n];
-        for (int c = 0; c < n; c++) {
-            order[c] = c;
-            tlb[c] = tlbKey(s, c, codes, c * pages);
-            run[c] = runningCode(s.running(c));
-        }
-        for (int i = 1; i < n && cpuSymmetry; i++) { // insertion sort: n is 2 to 4
-            int c = order[i];
-            int j = i - 1;
-            while (j >= 0 && (tlb[order[j]] > tlb[c] || tlb[order[j]] == tlb[c] && run[order[j]] > run[c])) {
-                order[j + 1] = order[j];
-                j--;
-            }
-            order[j + 1] = c;
-        }
-        return order;
-    }
-
     private static final class Bits {
-        final long[] w;
-        final int base;
+        long[] w;
+        int base;
         int pos;
 
         Bits(long[] w, int base) {
             this.w = w;
             this.base = base;
+        }
+
+        void reset(long[] w, int base) {
+            this.w = w;
+            this.base = base;
+            this.pos = 0;
         }
 
         void put(long v, int bits) {
@@ -200,62 +182,100 @@ public final class StateCodec {
 
     /** Writes the canonical form of the state into {@code out[offset .. offset+words)}, which must be zero. */
     public void encodeCanonical(State s, long[] out, int offset) {
-        int pages = s.pages();
-        int[] codes = new int[s.cpus() * pages];
-        long[] run = new long[s.cpus()];
-        int[] order = canonicalCpuOrder(s, codes, run);
-        Bits b = new Bits(out, offset);
-        Array<Array<Pte>> smmuTlbs = s.smmuTlbs();
-        Locks locks = s.locks();
-        for (int p = 0; p < pages; p++) {
-            b.put(s.pte(p).code(), PTE_BITS);
-            for (int c : order) b.put(codes[c * pages + p], PTE_BITS);
-            for (int m = 0; m < smmuTlbs.size(); m++) b.put(smmuTlbs.get(m).get(p).code(), PTE_BITS);
-            b.put(locks.ptlHeld(p) ? 1 : 0, 1);
-        }
-        for (int f = 0; f < s.frames(); f++) b.put(s.frameFree(f) ? 0 : 1, 1);
-        b.put(locks.mmapReaders(), 3);
-        b.put(locks.mmapWriter() ? 1 : 0, 1);
-        b.put(locks.tlbFlushPending(), 3);
-        b.put(locks.rmapReaders(), 3);
-        b.put(locks.rmapWriter() ? 1 : 0, 1);
-        b.put(locks.tlbFlushBatched() ? 1 : 0, 1);
-        int[] position = new int[order.length];
-        for (int i = 0; i < order.length; i++) position[order[i]] = i;
-        for (int c : order) {
-            Option<Running> r = s.running(c);
-            b.put(run[c], RUNNING_BITS);
-            if (r.isEmpty()) {
-                b.skip(extraBits(scope));
-                continue;
+        new Encoder().encode(s, out, offset);
+    }
+
+    /** An encoder for one thread: the explorer encodes every successor, and this keeps the per-state arrays. */
+    Encoder encoder() {
+        return new Encoder();
+    }
+
+    /** {@link #encodeCanonical} with its scratch arrays kept between calls; one thread's. */
+    final class Encoder {
+        private final int[] codes = new int[scope.cpus() * scope.pages()];
+        private final long[] run = new long[scope.cpus()];
+        private final long[] tlb = new long[scope.cpus()];
+        private final int[] order = new int[scope.cpus()];
+        private final int[] position = new int[scope.cpus()];
+        private final Bits b = new Bits(null, 0);
+
+        /** CPU indices in canonical order, by {@link #tlbKey} then by the running procedure's code; also fills
+         * {@code codes} (CPU TLB codes, CPU-major) and {@code run} (running codes by CPU). */
+        private void canonicalCpuOrder(State s) {
+            int n = s.cpus();
+            int pages = s.pages();
+            for (int c = 0; c < n; c++) {
+                order[c] = c;
+                tlb[c] = tlbKey(s, c, codes, c * pages);
+                run[c] = runningCode(s.running(c));
             }
-            Running x = r.get();
-            b.put(x.pages() - 1, 2);
-            b.put(x.ptep(), 3);
-            b.put(x.oldFrames(), scope.frames());
-            b.put(x.owed() == 0 ? 0 : renamed(x.owed(), position), Running.OWED_BITS * scope.range());
+            for (int i = 1; i < n && cpuSymmetry; i++) { // insertion sort: n is 2 to 4
+                int c = order[i];
+                int j = i - 1;
+                while (j >= 0 && (tlb[order[j]] > tlb[c] || tlb[order[j]] == tlb[c] && run[order[j]] > run[c])) {
+                    order[j + 1] = order[j];
+                    j--;
+                }
+                order[j + 1] = c;
+            }
         }
-        for (int d = 0; d < s.smmus(); d++) {
-            Device dev = s.device(d);
-            b.put(dev.status().ordinal(), 2);
-            b.put(dev.page(), 3);
-            b.put(dev.write() ? 1 : 0, 1);
-            b.put(dev.noProgress(), 3);
-        }
-        if (kvm) {
-            var k = s.kvm();
-            b.put(k.invalidating(), 2);
-            b.put(k.mmuLock() ? 1 : 0, 1);
-            for (int p = 0; p < s.pages(); p++) b.put(k.s2().get(p).code(), PTE_BITS);
-            b.put(k.s2Block().code(), PTE_BITS);
+
+        void encode(State s, long[] out, int offset) {
+            int pages = s.pages();
+            canonicalCpuOrder(s);
+            Bits b = this.b;
+            b.reset(out, offset);
+            Array<Array<Pte>> smmuTlbs = s.smmuTlbs();
+            Locks locks = s.locks();
+            for (int p = 0; p < pages; p++) {
+                b.put(s.pte(p).code(), PTE_BITS);
+                for (int c : order) b.put(codes[c * pages + p], PTE_BITS);
+                for (int m = 0; m < smmuTlbs.size(); m++) b.put(smmuTlbs.get(m).get(p).code(), PTE_BITS);
+                b.put(locks.ptlHeld(p) ? 1 : 0, 1);
+            }
+            for (int f = 0; f < s.frames(); f++) b.put(s.frameFree(f) ? 0 : 1, 1);
+            b.put(locks.mmapReaders(), 3);
+            b.put(locks.mmapWriter() ? 1 : 0, 1);
+            b.put(locks.tlbFlushPending(), 3);
+            b.put(locks.rmapReaders(), 3);
+            b.put(locks.rmapWriter() ? 1 : 0, 1);
+            b.put(locks.tlbFlushBatched() ? 1 : 0, 1);
+            for (int i = 0; i < order.length; i++) position[order[i]] = i;
             for (int c : order) {
-                for (int p = 0; p < s.pages(); p++) b.put(k.vcpuTlb(c, p).code(), PTE_BITS);
-                b.put(k.vcpuBlocks().get(c).code(), PTE_BITS);
-                b.put(k.vcpuNoProgress(c), 3);
+                Option<Running> r = s.running(c);
+                b.put(run[c], RUNNING_BITS);
+                if (r.isEmpty()) {
+                    b.skip(extraBits(scope));
+                    continue;
+                }
+                Running x = r.get();
+                b.put(x.pages() - 1, 2);
+                b.put(x.ptep(), 3);
+                b.put(x.oldFrames(), scope.frames());
+                b.put(x.owed() == 0 ? 0 : renamed(x.owed(), position), Running.OWED_BITS * scope.range());
             }
-            b.put(k.apicFrame() + 1, 4);
-            b.put(k.apicReload() ? 1 : 0, 1);
-            b.put(k.apicReloading() ? 1 : 0, 1);
+            for (int d = 0; d < s.smmus(); d++) {
+                Device dev = s.device(d);
+                b.put(dev.status().ordinal(), 2);
+                b.put(dev.page(), 3);
+                b.put(dev.write() ? 1 : 0, 1);
+                b.put(dev.noProgress(), 3);
+            }
+            if (kvm) {
+                var k = s.kvm();
+                b.put(k.invalidating(), 2);
+                b.put(k.mmuLock() ? 1 : 0, 1);
+                for (int p = 0; p < s.pages(); p++) b.put(k.s2().get(p).code(), PTE_BITS);
+                b.put(k.s2Block().code(), PTE_BITS);
+                for (int c : order) {
+                    for (int p = 0; p < s.pages(); p++) b.put(k.vcpuTlb(c, p).code(), PTE_BITS);
+                    b.put(k.vcpuBlocks().get(c).code(), PTE_BITS);
+                    b.put(k.vcpuNoProgress(c), 3);
+                }
+                b.put(k.apicFrame() + 1, 4);
+                b.put(k.apicReload() ? 1 : 0, 1);
+                b.put(k.apicReloading() ? 1 : 0, 1);
+            }
         }
     }
 
@@ -325,7 +345,11 @@ public final class StateCodec {
                 new Locks(readers, writer, Array.of(ptl), tlbFlushPending, rmapReaders, rmapWriter, tlbFlushBatched), Array.ofAll(running), Array.ofAll(devices), kvmState);
     }
 
-    /** A 64-bit fingerprint of encoded words (SplitMix64 finalisers chained over the words). */
+    /**
+     * A 63-bit fingerprint of encoded words (SplitMix64 finalisers chained over the words), never 0 nor
+     * {@code Long.MAX_VALUE}: the visited set keeps the top bit of a parent word for itself and those two values
+     * for an empty slot and the initial state's missing parent.
+     */
     public static long fingerprint(long[] w, int offset, int words) {
         long h = 0x9E3779B97F4A7C15L * (words + 1);
         for (int i = 0; i < words; i++) {
@@ -334,6 +358,7 @@ public final class StateCodec {
             z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
             h = z ^ (z >>> 31) ^ (h << 1);
         }
-        return h == 0 ? 1 : h; // 0 marks an empty slot in the visited set
+        h >>>= 1;
+        return h == 0 || h == Long.MAX_VALUE ? 1 : h;
     }
 }

@@ -1,22 +1,39 @@
 package tlbcheck.explore;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.atomic.AtomicLong;
+
 /**
  * The explorer's visited set: state fingerprints, each with the fingerprint of the state it was
  * first reached from (for rebuilding traces). Open addressing over two long arrays, 16 bytes a slot,
- * grown at 3/4 load. One thread writes (the explorer merges a level's chunks as they finish) while
- * the other chunks still read: {@link #contains} takes one snapshot of the key array and derives its
- * mask from that array's length, and {@link #grow} publishes a table only once it is filled. A
- * reader may therefore miss a fingerprint added meanwhile (the writer's {@code add} rejects the
- * duplicate), but never indexes past a table or sees a key that was not added.
+ * grown at 3/4 load.
+ *
+ * <p>Every expanding thread inserts directly, with a compare-and-set on the key, so no thread merges
+ * a level alone. The recorded parent must not depend on which thread came first: while a level is
+ * being expanded its new states are <em>open</em> (the top bit of the parent word), and every thread
+ * that reaches an open state offers its parent, of which the smallest fingerprint stays. Once the
+ * level is done the explorer {@link #close closes} them, and a state reached again at a later level
+ * keeps its parent. Fingerprints are therefore 63-bit (see {@link StateCodec#fingerprint}).
+ *
+ * <p>{@link #grow} is not concurrent with {@link #insert}: the explorer's threads stop at {@link #needsGrow}
+ * between two states, and it grows the table while none runs.
  */
 final class VisitedSet {
 
     private static final double MAX_LOAD = 0.75;
+    /** Past this load an insert refuses rather than probe a table about to fill (a bug, not a scope). */
+    private static final double HARD_LOAD = 0.95;
+    private static final long OPEN = Long.MIN_VALUE;
+    /** The parent word of the initial state: closed, and no fingerprint (fingerprints stay below it). */
+    private static final long ROOT = Long.MAX_VALUE;
+    private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(long[].class);
 
     private long[] keys;
     private long[] parents;
-    private int mask;
-    private long size;
+    private final AtomicLong size = new AtomicLong();
+    private long growAt;
+    private long refuseAt;
 
     /** Bytes the JVM can still allocate; a test gives a smaller figure to see the refusal. */
     private final java.util.function.LongSupplier available;
@@ -33,19 +50,81 @@ final class VisitedSet {
         int cap = Integer.highestOneBit(Math.max(1024, initialCapacity) - 1) << 1;
         keys = new long[cap];
         parents = new long[cap];
-        mask = cap - 1;
+        limits();
+    }
+
+    private void limits() {
+        growAt = (long) (MAX_LOAD * keys.length);
+        refuseAt = (long) (HARD_LOAD * keys.length);
     }
 
     long size() {
-        return size;
+        return size.get();
     }
 
     long bytes() {
         return 16L * keys.length;
     }
 
+    /** Whether the table is past its load factor: the explorer's threads stop, and it calls {@link #grow}. */
+    boolean needsGrow() {
+        return size.get() >= growAt;
+    }
+
     private static int slot(long fp, int mask) {
-        return (int) (fp ^ (fp >>> 32)) & mask;
+        long h = fp * 0x9E3779B97F4A7C15L;
+        return (int) (h >>> 32) & mask;
+    }
+
+    /** The initial state: present, closed, with no parent. */
+    void addRoot(long fp) {
+        if (!insert(fp, 0)) throw new IllegalStateException("the initial state is added first");
+        close(fp);
+    }
+
+    /**
+     * Adds a fingerprint reached from {@code parent}; true if it was new. A state still open (added
+     * during this level) keeps the smallest parent offered. Safe against concurrent inserts.
+     */
+    boolean insert(long fp, long parent) {
+        long[] k = keys;
+        long[] p = parents;
+        int mask = k.length - 1;
+        for (int i = slot(fp, mask); ; i = (i + 1) & mask) {
+            long key = k[i];
+            if (key == 0) {
+                if (SLOT.compareAndSet(k, i, 0L, fp)) {
+                    if (size.incrementAndGet() > refuseAt) {
+                        throw new IllegalStateException("visited set over " + HARD_LOAD + " load: the explorer did not grow it");
+                    }
+                    offer(p, i, parent);
+                    return true;
+                }
+                key = (long) SLOT.getVolatile(k, i);
+            }
+            if (key == fp) {
+                offer(p, i, parent);
+                return false;
+            }
+        }
+    }
+
+    /** Keeps the smaller parent of an open state; 0 is a slot whose inserter has not written its parent yet. */
+    private static void offer(long[] p, int i, long parent) {
+        long want = OPEN | parent;
+        while (true) {
+            long cur = (long) SLOT.getVolatile(p, i);
+            if (cur != 0 && (cur & OPEN) == 0) return;  // closed: reached at an earlier level
+            if (cur != 0 && cur <= want) return;          // both open: compare the parents
+            if (SLOT.compareAndSet(p, i, cur, want)) return;
+        }
+    }
+
+    /** Closes a state added during the level just finished: its parent is final. */
+    void close(long fp) {
+        int i = find(fp);
+        long cur = parents[i];
+        parents[i] = cur == OPEN ? ROOT : cur & ~OPEN;
     }
 
     boolean contains(long fp) {
@@ -58,30 +137,22 @@ final class VisitedSet {
         }
     }
 
-    /** The parent recorded for a fingerprint; 0 for the initial state. */
-    long parent(long fp) {
+    private int find(long fp) {
+        int mask = keys.length - 1;
         for (int i = slot(fp, mask); ; i = (i + 1) & mask) {
-            if (keys[i] == fp) return parents[i];
+            if (keys[i] == fp) return i;
             if (keys[i] == 0) throw new IllegalStateException("fingerprint " + fp + " was never visited");
         }
     }
 
-    /** Adds a fingerprint; false if it was there already. */
-    boolean add(long fp, long parent) {
-        if (size + 1 > MAX_LOAD * keys.length) grow();
-        for (int i = slot(fp, mask); ; i = (i + 1) & mask) {
-            long k = keys[i];
-            if (k == fp) return false;
-            if (k == 0) {
-                keys[i] = fp;
-                parents[i] = parent;
-                size++;
-                return true;
-            }
-        }
+    /** The parent recorded for a fingerprint; 0 for the initial state. */
+    long parent(long fp) {
+        long p = parents[find(fp)];
+        return p == ROOT ? 0 : p & ~OPEN;
     }
 
-    private void grow() {
+    /** Doubles the table; no insert may run meanwhile. */
+    void grow() {
         long[] oldKeys = keys;
         long[] oldParents = parents;
         int cap = keys.length * 2;
@@ -90,7 +161,7 @@ final class VisitedSet {
         long need = 16L * cap;
         long free = available.getAsLong();
         if (need > free) {
-            throw new ScopeTooLargeException(size, need, free);
+            throw new ScopeTooLargeException(size.get(), need, free);
         }
         long[] newKeys = new long[cap];
         long[] newParents = new long[cap];
@@ -104,7 +175,7 @@ final class VisitedSet {
             newParents[i] = oldParents[j];
         }
         parents = newParents;
-        mask = newMask;
         keys = newKeys;
+        limits();
     }
 }

@@ -1,62 +1,102 @@
 package tlbcheck.explore;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 /**
- * A scope too large for memory is refused with the figures, before the JVM would throw
- * OutOfMemoryError; a reader racing the writer's growth never fails.
+ * Threads insert into the visited set at once, and what it records does not depend on who came first: every key
+ * once, and for a key added during a level the smallest parent offered; a closed key keeps its parent. A scope
+ * too large for memory is refused with the figures, before the JVM would throw OutOfMemoryError.
  */
 class VisitedSetTest {
 
     /**
-     * The explorer merges finished chunks while others still call {@code contains}. A reader that
-     * paired the new mask with the old array indexed past it (a CI run failed so, on two cores). Here
-     * a reader probes all the time while the writer grows the table from 1024 to 2^22 slots; every
-     * key the reader sees as present was added, and none of its probes may throw. A stress test: it
-     * cannot force the one bad interleaving, so a pass is evidence, not proof; the proof is that
-     * {@code contains} reads the table once.
+     * Four threads insert the same keys in different orders, each key with a parent that depends on the thread,
+     * growing the table between rounds as the explorer does; then every key has the smallest of the four parents.
+     * Then the keys are closed and offered a smaller parent again, which they refuse. A stress test: a pass is
+     * evidence the compare-and-set loops keep the minimum, not proof.
      */
     @Test
-    void readersRacingGrowthNeverFailAndNeverInventKeys() throws Exception {
+    void concurrentInsertsKeepEveryKeyOnceWithTheSmallestParent() throws Exception {
         VisitedSet set = new VisitedSet(1024);
-        int n = 1_500_000;
-        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
-        java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
-        java.util.concurrent.atomic.AtomicLong falsePositives = new java.util.concurrent.atomic.AtomicLong();
-        Thread reader = new Thread(() -> {
-            try {
-                for (long r = 1; !done.get(); r++) {
-                    long i = r % n + 1;
-                    set.contains(mix(i));
-                    if (set.contains(mix(i) - 1)) falsePositives.incrementAndGet();
+        int n = 400_000;
+        int threads = 4;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            java.util.concurrent.atomic.AtomicLong added = new java.util.concurrent.atomic.AtomicLong();
+            int[] next = new int[threads];
+            while (true) {
+                List<Future<Void>> fs = new ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    int me = t;
+                    Callable<Void> c = () -> {
+                        while (!set.needsGrow() && next[me] < n) {
+                            int j = next[me]++;
+                            long i = (me % 2 == 0 ? j : n - 1 - j) + 1L;  // half the threads go backwards
+                            if (set.insert(mix(i), parentOf(i, me))) added.incrementAndGet();
+                        }
+                        return null;
+                    };
+                    fs.add(pool.submit(c));
                 }
-            } catch (Throwable t) {
-                failure.set(t);
+                for (Future<Void> f : fs) f.get();
+                boolean done = true;
+                for (int t = 0; t < threads; t++) done &= next[t] == n;
+                if (done) break;
+                set.grow();
             }
-        });
-        reader.start();
-        for (long i = 1; i <= n; i++) set.add(mix(i), i);
-        done.set(true);
-        reader.join();
-        if (failure.get() != null) throw new AssertionError("a reader failed while the table grew", failure.get());
-        org.junit.jupiter.api.Assertions.assertEquals(0, falsePositives.get());
-        org.junit.jupiter.api.Assertions.assertEquals(n, set.size());
-        for (long i = 1; i <= n; i++) assertTrue(set.contains(mix(i)));
+            assertEquals(n, added.get(), "each key is new to exactly one insert");
+            assertEquals(n, set.size());
+            for (long i = 1; i <= n; i++) {
+                long min = Long.MAX_VALUE;
+                for (int t = 0; t < threads; t++) min = Math.min(min, parentOf(i, t));
+                assertEquals(min, set.parent(mix(i)), "key " + i);
+            }
+            for (long i = 1; i <= n; i++) set.close(mix(i));
+            for (long i = 1; i <= n; i++) assertFalse(set.insert(mix(i), 1));
+            for (long i = 1; i <= n; i += 997) assertTrue(set.parent(mix(i)) > 1, "a closed key keeps its parent");
+            assertFalse(set.contains(mix(n + 1)));
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
-    /** Distinct, well spread odd keys for distinct small i; {@code mix(i) - 1} is even, so never added. */
+    @Test
+    void theInitialStateHasNoParentAndKeepsIt() {
+        VisitedSet set = new VisitedSet(1024);
+        set.addRoot(mix(1));
+        assertFalse(set.insert(mix(1), 5));
+        assertEquals(0, set.parent(mix(1)));
+    }
+
+    /** Distinct, well spread 62-bit keys for distinct small i: fingerprints are 63-bit and never Long.MAX_VALUE. */
     private static long mix(long i) {
-        return (i * 0x9E3779B97F4A7C15L) << 1 | 1;
+        return (i * 0x9E3779B97F4A7C15L) >>> 2 | 1;
+    }
+
+    /** A parent per (key, thread), different for every thread and never 0. */
+    private static long parentOf(long i, int thread) {
+        return ((i * 31 + thread * 0x5DEECE66DL) * 0xBF58476D1CE4E5B9L) >>> 2 | 2;
     }
 
     @Test
     void growingPastTheMemoryLeftIsRefusedWithTheEstimate() {
         VisitedSet set = new VisitedSet(1024, () -> 64 * 1024);  // 64 KiB left: room for 4096 slots
         ScopeTooLargeException e = assertThrows(ScopeTooLargeException.class, () -> {
-            for (long fp = 1; fp < 1_000_000; fp++) set.add(fp * 0x9E3779B97F4A7C15L | 1, 0);
+            for (long fp = 1; fp < 1_000_000; fp++) {
+                if (set.needsGrow()) set.grow();
+                set.insert((fp * 0x9E3779B97F4A7C15L) >>> 1 | 1, 2);
+            }
         });
         assertTrue(e.getMessage().startsWith("scope too large to explore: at "), e.getMessage());
         assertTrue(e.getMessage().contains("-Dtlbcheck.depth") && e.getMessage().contains("bytes a state"), e.getMessage());
