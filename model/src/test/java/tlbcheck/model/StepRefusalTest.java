@@ -122,4 +122,111 @@ class StepRefusalTest {
             }
         }
     }
+
+    /** A hand-edited or foreign file may name a range no scope step has: refused with the reason, never enabled. */
+    @Test
+    void rangesOutsideTheScope() {
+        Model ranged = new Model(Variants.V5, Scope.of(2, 1, 3, 4).withRange(2));
+        State s = ranged.initial();
+        String[][] cases = {
+                {"unmap", "1", "3", "pages 1..3 are outside the scope's 3 pages"},
+                {"unmap", "0", "3", "a range of 3 pages is beyond the scope's range 2"},
+                {"unmap", "0", "0", "pages 0..-1 are outside the scope's 3 pages"},
+                {"migrate", "0", "2", "migrate is not entered on a range; give it 1 page"},
+        };
+        for (String[] c : cases) {
+            Start start = new Start(0, c[0], Integer.parseInt(c[1]), Integer.parseInt(c[2]), false);
+            assertEquals(c[3], ranged.refusal(s, start).getOrElse("accepted"), start.toString());
+            assertTrue(!start.enabled(ranged, s), start + " is enabled");
+        }
+        Start two = new Start(0, "unmap", 1, 2, false);
+        assertTrue(ranged.refusal(s, two).isEmpty() && two.enabled(ranged, s));
+    }
+
+    /** A guest access to a page stage 2 no longer maps waits for s2_map; a write through a read-only entry enters the handler. */
+    @Test
+    void guestAccessesAndTheirHandler() {
+        Scenario unmapped = new Scenario(Variants.V10).then(new tlbcheck.model.step.Start(0, "s2_split", 0, false)).finish(0)
+                .then(new Start(0, "s2_unmap", 1, false)).finish(0);
+        tlbcheck.model.step.VcpuAccess read = new tlbcheck.model.step.VcpuAccess(1, 1, false);
+        assertTrue(refusal(unmapped.model(), unmapped.state(), read).contains("not mapped"));
+        assertTrue(!read.enabled(unmapped.model(), unmapped.state()));
+
+        // The handler need not be the kernel's first procedure: the fault enters whichever one it is.
+        tlbcheck.model.kernel.Kernel k = Variants.V10.kernel();
+        Variant handlerLast = Variants.V10.withKernel("V10-handler-last", "the fault handler listed last",
+                new tlbcheck.model.kernel.Kernel(k.name(), k.procedures().tail().append(k.procedures().head())));
+        Scenario s = new Scenario(handlerLast).then(new Start(0, "s2_split", 0, false)).finish(0)
+                .then(new Start(0, "s2_wrprotect", 1, false)).finish(0)
+                .then(new tlbcheck.model.step.VcpuAccess(1, 1, true));
+        assertEquals("s2_fault", s.model().kernel().procedure(s.state().running(1).get().procedure()).name());
+
+        // Without a permission-fault handler a write through a read-only translation cannot be taken at all.
+        Variant noHandler = Variants.V10.withKernel("V10-no-handler", "no permission-fault handler",
+                new tlbcheck.model.kernel.Kernel(k.name(), k.procedures().tail()));
+        Scenario none = new Scenario(noHandler).then(new Start(0, "s2_split", 0, false)).finish(0)
+                .then(new Start(0, "s2_wrprotect", 1, false)).finish(0);
+        tlbcheck.model.step.VcpuAccess write = new tlbcheck.model.step.VcpuAccess(1, 1, true);
+        assertTrue(none.model().refusal(none.state(), write).isDefined());
+        assertTrue(!write.enabled(none.model(), none.state()));
+    }
+
+    private static String refusal(Model m, State s, Step step) {
+        return m.refusal(s, step).getOrElseThrow(() -> new AssertionError(step + " should be refused"));
+    }
+
+    /** A CPU translates through its TLB entry when it has one, whatever the PTE says meanwhile. */
+    @Test
+    void accessesGoThroughTheCachedEntry() {
+        // CPU1 caches RW; write_protect has made the PTE read-only and not flushed yet: the store still goes through.
+        Scenario wp = new Scenario(Variants.V1).then(new Start(0, "fault_upgrade", 0, true)).finish(0)
+                .then(new CpuFill(1, 0), new Start(0, "write_protect", 0, false));
+        while (wp.state().pte(0).permits(true)) wp.then(new Advance(0));
+        tlbcheck.model.step.CpuAccess store = new tlbcheck.model.step.CpuAccess(1, 0, true);
+        assertTrue(wp.model().refusal(wp.state(), store).isEmpty());
+        assertTrue(store.enabled(wp.model(), wp.state()));
+        // CPU1 caches RO; the upgrade has made the PTE writable and not flushed yet: the store faults.
+        Scenario up = new Scenario(Variants.V1).then(new CpuFill(1, 0), new Start(0, "fault_upgrade", 0, true));
+        while (!up.state().pte(0).permits(true)) up.then(new Advance(0));
+        assertTrue(refusal(up.model(), up.state(), store).contains("the write would fault"));
+        assertTrue(!store.enabled(up.model(), up.state()));
+    }
+
+    /** A vCPU TLB evicts what it caches, the page entry or the block entry, and is refused where it caches nothing. */
+    @Test
+    void vcpuEvictions() {
+        Scenario s = new Scenario(Variants.V10).then(new tlbcheck.model.step.VcpuFill(1, -1), new tlbcheck.model.step.VcpuFill(0, -1),
+                new tlbcheck.model.step.VcpuEvict(0, -1));
+        assertEquals(Pte.INVALID, s.state().kvm().vcpuBlocks().get(0));
+        assertEquals(Pte.valid(0, Perm.RW), s.state().kvm().vcpuBlocks().get(1), "vCPU1 keeps its block");
+        tlbcheck.model.step.VcpuEvict page0 = new tlbcheck.model.step.VcpuEvict(1, 0);
+        assertTrue(refusal(s.model(), s.state(), page0).contains("vCPU1 caches nothing there"), "the block is not a page entry");
+        assertTrue(!page0.enabled(s.model(), s.state()));
+        Scenario split = new Scenario(Variants.V10).then(new Start(0, "s2_split", 0, false)).finish(0)
+                .then(new tlbcheck.model.step.VcpuFill(1, 0), new tlbcheck.model.step.VcpuFill(1, 1), new tlbcheck.model.step.VcpuEvict(1, 0));
+        assertEquals(Pte.INVALID, split.state().kvm().vcpuTlb(1, 0));
+        assertEquals(Pte.valid(1, Perm.RW), split.state().kvm().vcpuTlb(1, 1));
+        assertTrue(new tlbcheck.model.step.VcpuEvict(1, 1).enabled(split.model(), split.state()));
+        assertTrue(!new tlbcheck.model.step.VcpuEvict(1, 2).enabled(split.model(), split.state()), "no guest page 2");
+        assertTrue(!new tlbcheck.model.step.VcpuEvict(2, 1).enabled(split.model(), split.state()), "no vCPU2");
+        // A model without a VM: nothing to evict, refused rather than failing.
+        assertTrue(model.refusal(model.initial(), new tlbcheck.model.step.VcpuEvict(0, 0)).isDefined());
+        assertTrue(model.refusal(model.initial(), new tlbcheck.model.step.VcpuFill(0, 0)).get().contains("no VM"));
+    }
+
+    /** The device-fault handler is found wherever the kernel lists it, and a kernel without one takes no device fault. */
+    @Test
+    void deviceFaultHandlerAnywhere() {
+        tlbcheck.model.kernel.Kernel k = Variants.V1.kernel();
+        Variant first = Variants.V1.withKernel("V1-iopf-first", "iopf listed first",
+                new tlbcheck.model.kernel.Kernel(k.name(), k.procedures().takeRight(1).appendAll(k.procedures().dropRight(1))));
+        Scenario s = new Scenario(first).then(new tlbcheck.model.step.DeviceIssue(0, 0, true), new DeviceAccess(0));
+        assertTrue(new HandleDeviceFault(1, 0).enabled(s.model(), s.state()));
+        s.then(new HandleDeviceFault(1, 0));
+        assertEquals("iopf", s.model().kernel().procedure(s.state().running(1).get().procedure()).name());
+        Variant none = Variants.V1.withKernel("V1-no-iopf", "no device-fault handler",
+                new tlbcheck.model.kernel.Kernel(k.name(), k.procedures().dropRight(1)));
+        Scenario f = new Scenario(none).then(new tlbcheck.model.step.DeviceIssue(0, 0, true), new DeviceAccess(0));
+        assertEquals("kernel " + k.name() + " has no device-fault procedure", refusal(f.model(), f.state(), new HandleDeviceFault(1, 0)));
+    }
 }
