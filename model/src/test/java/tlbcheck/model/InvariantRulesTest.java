@@ -167,7 +167,7 @@ class InvariantRulesTest {
     // ---- 6: kvm-maps-nothing-stale -------------------------------------------------------------------------------
 
     /** V7 whose stage-2 fault-in installs what it translated without mmu_invalidate_retry. */
-    private static final Variant NO_RETRY = Variants.V7.withKernel("V7-no-retry", "kvm_fault_in without the retry check",
+    private final Variant kvmNoRetry = Variants.V7.withKernel("V7-no-retry", "kvm_fault_in without the retry check",
             Variants.V7.kernel().with(Procedure.of("kvm_fault_in", Trigger.KVM_S2_MISSING,
                     KvmTranslate.INSTANCE, KvmLock.LOCK, KvmInstallS2.INSTANCE, KvmLock.UNLOCK)))
             .withScope(Scope.of(2, 0, 2, 3));
@@ -180,12 +180,12 @@ class InvariantRulesTest {
     @Test
     @DisplayName("6: installing a frame whose unmap has completed, or whose unmap is in progress, is named at the install")
     void staleInstall() {
-        Scenario done = translated(NO_RETRY, 0).then(new Start(0, "unmap", 0, false)).finish(0).finish(1);
+        Scenario done = translated(kvmNoRetry, 0).then(new Start(0, "unmap", 0, false)).finish(0).finish(1);
         assertEquals("CPU1 installed f0 into stage 2 for guest page 0 but the PTE of page 0 is now -: its invalidation has"
                 + " completed", explanation(done, KvmMapsNothingStale.INSTANCE));
         assertEquals(done.length() - 1, done.stepsUntilViolationOf(KvmMapsNothingStale.INSTANCE), "at the install, not at the unlock");
 
-        Scenario doomed = translated(NO_RETRY, 0).then(new Start(0, "unmap", 0, false));
+        Scenario doomed = translated(kvmNoRetry, 0).then(new Start(0, "unmap", 0, false));
         advanceUntil(doomed, 0, st -> st.running(0).get().inRange());
         doomed.then(new Advance(1), new Advance(1));
         assertEquals(Pte.valid(0, Perm.RO), doomed.state().kvm().s2().get(0), "installed while the PTE still maps f0");
@@ -193,7 +193,7 @@ class InvariantRulesTest {
                 "while an invalidation of page 0 is in progress (range started, PTE not yet changed)"));
 
         // An unmap of another page in progress dooms nothing on page 0.
-        Scenario other = translated(NO_RETRY, 0).then(new Start(0, "unmap", 1, false));
+        Scenario other = translated(kvmNoRetry, 0).then(new Start(0, "unmap", 1, false));
         advanceUntil(other, 0, st -> st.running(0).get().inRange());
         other.then(new Advance(1), new Advance(1)).finish(1).finish(0);
         assertFalse(other.violationOf(KvmMapsNothingStale.INSTANCE).isDefined(), explanation(other, KvmMapsNothingStale.INSTANCE));
@@ -207,7 +207,7 @@ class InvariantRulesTest {
     @Test
     @DisplayName("6: an install judged against the frame it installed, not against whatever stage 2 holds")
     void installOfTheSameFrame() {
-        Scenario fresh = translated(NO_RETRY, 1).finish(1);
+        Scenario fresh = translated(kvmNoRetry, 1).finish(1);
         assertEquals(Pte.valid(1, Perm.RO), fresh.state().kvm().s2().get(1));
         assertFalse(fresh.violationOf(KvmMapsNothingStale.INSTANCE).isDefined());
         // The APIC reload's install, after the unmap completed, with no second reload requested (V7).
@@ -220,20 +220,20 @@ class InvariantRulesTest {
     }
 
     /** x86 KVM that never subscribed to the mm's notifier: nothing zaps stage 2 or asks for an APIC reload. */
-    private static final Variant UNSUBSCRIBED = Variants.V7.withKernel("x86-kvm-unsubscribed", "no KVM notifier callbacks",
+    private final Variant x86Unsubscribed = Variants.V7.withKernel("x86-kvm-unsubscribed", "no KVM notifier callbacks",
             KvmX86Paths.kernel(MmPaths.LINUX_6_4, KvmX86Paths.APIC_RELOAD_UNCHECKED));
 
     @Test
     @DisplayName("6: at quiescence stage 2 and the APIC-access page agree with the PTEs, and only then")
     void quiescence() {
-        Scenario s2 = new Scenario(UNSUBSCRIBED).then(new Start(1, "kvm_fault_in", 0, false)).finish(1)
+        Scenario s2 = new Scenario(x86Unsubscribed).then(new Start(1, "kvm_fault_in", 0, false)).finish(1)
                 .then(new Start(0, "unmap", 0, false));
         advanceUntil(s2, 0, st -> st.pte(0).none());
         assertFalse(s2.violationOf(KvmMapsNothingStale.INSTANCE).isDefined(), "not quiescent while the unmap runs");
         s2.finish(0);
         assertEquals("at quiescence stage 2 maps guest page 0 to f0 but the PTE is -", explanation(s2, KvmMapsNothingStale.INSTANCE));
 
-        Scenario apic = new Scenario(UNSUBSCRIBED).then(new Start(0, "unmap", 0, false)).finish(0);
+        Scenario apic = new Scenario(x86Unsubscribed).then(new Start(0, "unmap", 0, false)).finish(0);
         assertEquals("at quiescence the VMCS APIC-access address is f0 but the PTE of page 0 is - and no reload is pending",
                 explanation(apic, KvmMapsNothingStale.INSTANCE));
 
@@ -249,7 +249,7 @@ class InvariantRulesTest {
     // ---- 2: no-stale-access-after-restriction ----------------------------------------------------------------------
 
     /** V1 whose mprotect neither flushes the CPUs nor notifies the SMMU. */
-    private static final Variant WP_NO_FLUSH = Variants.V1.withKernel("V1-wp-no-flush", "write_protect without its flush",
+    private final Variant wpNoFlush = Variants.V1.withKernel("V1-wp-no-flush", "write_protect without its flush",
             MmPaths.LINUX_6_4.withFlushTlbRange(Seq.of("no flush"))
                     .withRangeEnd(Seq.of("invalidate_range_end", RangeEnd.INSTANCE)).kernel());
 
@@ -260,7 +260,7 @@ class InvariantRulesTest {
     @Test
     @DisplayName("2: the write-protect that left a CPU or SMMU granting write answers for it when it completes, and after")
     void unflushedWriteProtect() {
-        Scenario cpu = writable(WP_NO_FLUSH).then(new CpuFill(1, 0), new Start(0, "write_protect", 0, false)).finish(0);
+        Scenario cpu = writable(wpNoFlush).then(new CpuFill(1, 0), new Start(0, "write_protect", 0, false)).finish(0);
         assertEquals("CPU1 still grants write to a write-protected page 0 (f0/RW) after write_protect on CPU0 completed;"
                 + " PTE is f0/RO", explanation(cpu, NoStaleAccessAfterRestriction.INSTANCE));
         assertEquals(cpu.length(), cpu.stepsUntilViolationOf(NoStaleAccessAfterRestriction.INSTANCE));
@@ -268,7 +268,7 @@ class InvariantRulesTest {
         assertEquals("CPU1 still grants write to a write-protected page 0 (f0/RW) after no procedure is in flight on it;"
                 + " PTE is f0/RO", next(cpu, NoStaleAccessAfterRestriction.INSTANCE, new CpuFill(0, 1)).get().explanation());
 
-        Scenario smmu = writable(WP_NO_FLUSH).then(new SmmuFill(0, 0), new Start(0, "write_protect", 0, false)).finish(0);
+        Scenario smmu = writable(wpNoFlush).then(new SmmuFill(0, 0), new Start(0, "write_protect", 0, false)).finish(0);
         assertTrue(explanation(smmu, NoStaleAccessAfterRestriction.INSTANCE).startsWith(
                 "SMMU0 still grants write to a write-protected page 0 (f0/RW) after write_protect on CPU0 completed"));
         assertEquals(smmu.length(), smmu.stepsUntilViolationOf(NoStaleAccessAfterRestriction.INSTANCE));
@@ -276,7 +276,7 @@ class InvariantRulesTest {
                 .startsWith("SMMU0 still grants write"));
 
         // While the write-protect is in flight its stale entries are its to flush: no violation yet.
-        Scenario window = writable(WP_NO_FLUSH).then(new CpuFill(1, 0), new SmmuFill(0, 0), new Start(0, "write_protect", 0, false));
+        Scenario window = writable(wpNoFlush).then(new CpuFill(1, 0), new SmmuFill(0, 0), new Start(0, "write_protect", 0, false));
         advanceUntil(window, 0, st -> !st.pte(0).permits(true));
         assertFalse(window.violationOf(NoStaleAccessAfterRestriction.INSTANCE).isDefined());
     }
@@ -328,20 +328,20 @@ class InvariantRulesTest {
     // ---- 3: no-use-after-free --------------------------------------------------------------------------------------
 
     /** V1 whose munmap neither flushes nor notifies before it frees the frames. */
-    private static final Variant UNMAP_NO_FLUSH = Variants.V1.withKernel("V1-unmap-no-flush", "unmap without its flush",
+    private final Variant unmapNoFlush = Variants.V1.withKernel("V1-unmap-no-flush", "unmap without its flush",
             MmPaths.LINUX_6_4.withTlbFlushMmu(Seq.of("no flush")).withRangeEnd(Seq.of("invalidate_range_end", RangeEnd.INSTANCE))
                     .kernel());
 
     @Test
     @DisplayName("3: an access to a freed frame is named as an access; a surviving translation as a survivor")
     void useAfterFree() {
-        Scenario s = new Scenario(UNMAP_NO_FLUSH).then(new CpuFill(1, 0), new Start(0, "unmap", 0, false)).finish(0);
+        Scenario s = new Scenario(unmapNoFlush).then(new CpuFill(1, 0), new Start(0, "unmap", 0, false)).finish(0);
         assertTrue(s.state().frameFree(0));
         assertEquals("frame 0 was freed while CPU1's TLB entry for page 0 still points at it", explanation(s, NoUseAfterFree.INSTANCE));
         assertEquals("CPU1 accessed frame 0 after it was freed",
                 next(s, NoUseAfterFree.INSTANCE, new CpuAccess(1, 0, false)).get().explanation());
 
-        Scenario smmu = new Scenario(UNMAP_NO_FLUSH).then(new SmmuFill(0, 0), new Start(0, "unmap", 0, false)).finish(0);
+        Scenario smmu = new Scenario(unmapNoFlush).then(new SmmuFill(0, 0), new Start(0, "unmap", 0, false)).finish(0);
         assertEquals("frame 0 was freed while SMMU0's TLB entry for page 0 still points at it",
                 explanation(smmu, NoUseAfterFree.INSTANCE));
     }
@@ -408,7 +408,7 @@ class InvariantRulesTest {
     }
 
     /** The page response first, handle_mm_fault after it. */
-    private static final Variant EARLY = iopf("early-response", ResumeDevice.INSTANCE, MmapLock.READ,
+    private final Variant earlyResponse = iopf("early-response", ResumeDevice.INSTANCE, MmapLock.READ,
             When.of(PteCondition.INVALID, AllocFrame.INSTANCE), PtlLock.INSTANCE,
             When.of(PteCondition.INVALID, MapNewFrame.INSTANCE), ReleaseUnusedFrame.INSTANCE,
             When.of(PteCondition.WRITE_FAULT_ON_READ_ONLY, MmPaths.LINUX_6_6.ptepSetAccessFlags()),
@@ -421,13 +421,13 @@ class InvariantRulesTest {
     @Test
     @DisplayName("8: a page response before the fix is named; one after it, or one with nothing left to fix, is not")
     void pageResponseOrder() {
-        Scenario early = deviceFault(EARLY, true);
+        Scenario early = deviceFault(earlyResponse, true);
         assertEquals("iopf on CPU0 resumed DEV0 before resolving its write fault on page 0: the PTE is f0/RO and"
                 + " 'set PTE to new frame' is still to come", explanation(early, FaultAnsweredAfterResolved.INSTANCE));
         assertEquals(4, early.stepsUntilViolationOf(FaultAnsweredAfterResolved.INSTANCE), "at the response itself");
         assertFalse(deviceFault(Variants.V5, true).violationOf(FaultAnsweredAfterResolved.INSTANCE).isDefined());
         // A CPU upgraded the page before the handler ran: the early response answers a fault already resolved.
-        Scenario resolved = new Scenario(EARLY).then(new DeviceIssue(0, 0, true), new DeviceAccess(0),
+        Scenario resolved = new Scenario(earlyResponse).then(new DeviceIssue(0, 0, true), new DeviceAccess(0),
                 new Start(1, "fault_upgrade", 0, true)).finish(1).then(new HandleDeviceFault(0, 0)).finish(0);
         assertFalse(resolved.violationOf(FaultAnsweredAfterResolved.INSTANCE).isDefined());
         // An early response whose handler has no fix to come is not this rule's business (forward progress judges it).
@@ -439,7 +439,7 @@ class InvariantRulesTest {
     // ---- 9: no-lost-write ----------------------------------------------------------------------------------------------
 
     /** A migration that copies the page before its flush reaches the other CPUs. */
-    private static final Variant COPY_BEFORE_FLUSH = Variants.V1.withKernel("V1-copy-before-flush", "migration copies first",
+    private final Variant copyBeforeFlush = Variants.V1.withKernel("V1-copy-before-flush", "migration copies first",
             Variants.V1.kernel().with(Procedure.of("migrate", Trigger.PTE_VALID, PtlLock.INSTANCE, ClearPte.MIGRATION,
                     PtlUnlock.INSTANCE, CopyToNewFrame.INSTANCE, FlushTlbPage.broadcast("late flush"), PtlLock.INSTANCE,
                     new SetPteNewFrame(Perm.RO), PtlUnlock.INSTANCE, FreeOldFrame.INSTANCE)));
@@ -448,7 +448,7 @@ class InvariantRulesTest {
     @DisplayName("9: a write through a stale entry after the copy is lost; a read, or a write before the copy, is not")
     void lostWrite() {
         // Page 0 unmapped first, so the copy of page 1's frame lands in frame 0.
-        Scenario s = new Scenario(COPY_BEFORE_FLUSH).then(new Start(0, "unmap", 0, false)).finish(0)
+        Scenario s = new Scenario(copyBeforeFlush).then(new Start(0, "unmap", 0, false)).finish(0)
                 .then(new Start(0, "fault_upgrade", 1, true)).finish(0)
                 .then(new CpuFill(1, 1), new Start(0, "migrate", 1, false));
         advanceUntil(s, 0, st -> st.pte(1) instanceof Pte.Migration);
@@ -465,7 +465,7 @@ class InvariantRulesTest {
     @DisplayName("9: a device write after the copy is lost; a device read is not")
     void lostDeviceWrite() {
         for (boolean write : new boolean[] {true, false}) {
-            Scenario s = new Scenario(COPY_BEFORE_FLUSH).then(new Start(0, "fault_upgrade", 0, true)).finish(0)
+            Scenario s = new Scenario(copyBeforeFlush).then(new Start(0, "fault_upgrade", 0, true)).finish(0)
                     .then(new SmmuFill(0, 0), new DeviceIssue(0, 0, write), new Start(0, "migrate", 0, false));
             advanceUntil(s, 0, st -> st.running(0).get().newFrame() >= 0);
             assertEquals(write, next(s, NoLostWrite.INSTANCE, new DeviceAccess(0)).isDefined(), "write " + write);

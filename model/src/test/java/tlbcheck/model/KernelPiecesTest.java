@@ -1,0 +1,222 @@
+package tlbcheck.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import tlbcheck.model.invariant.NoUseAfterFree;
+import tlbcheck.model.kernel.ClearPte;
+import tlbcheck.model.kernel.FlushTlbMmIfNested;
+import tlbcheck.model.kernel.FlushTlbPage;
+import tlbcheck.model.kernel.FreeOldFrame;
+import tlbcheck.model.kernel.Kernel;
+import tlbcheck.model.kernel.MmPaths;
+import tlbcheck.model.kernel.MmapLock;
+import tlbcheck.model.kernel.MmapUnlock;
+import tlbcheck.model.kernel.MovePageTable;
+import tlbcheck.model.kernel.NotifySecondary;
+import tlbcheck.model.kernel.Op;
+import tlbcheck.model.kernel.Procedure;
+import tlbcheck.model.kernel.PtlLock;
+import tlbcheck.model.kernel.PtlUnlock;
+import tlbcheck.model.kernel.RangeEnd;
+import tlbcheck.model.kernel.ResumeDevice;
+import tlbcheck.model.kernel.RmapLock;
+import tlbcheck.model.kernel.Seq;
+import tlbcheck.model.kernel.SetPteAtNotify;
+import tlbcheck.model.kernel.SetPteWritable;
+import tlbcheck.model.kernel.SmmuInvalidateOnFault;
+import tlbcheck.model.kernel.TlbBatch;
+import tlbcheck.model.kernel.Trigger;
+import tlbcheck.model.step.Advance;
+import tlbcheck.model.step.CpuFill;
+import tlbcheck.model.step.Start;
+
+/** The pieces variants are built from: locks, named ops, triggers, kernels, the mm paths' builders, a page-table move. */
+class KernelPiecesTest {
+
+    private static State withLocks(Model m, Locks l) {
+        return m.initial().withLocks(l);
+    }
+
+    @Test
+    @DisplayName("the rmap lock: readers share it, a writer excludes everyone, unlocks give it back")
+    void rmapLock() {
+        Model m = new Model(Variants.V5);
+        Running r = Running.start(0, 0, false, -1);
+        Locks free = m.initial().locks();
+        Locks read = RmapLock.READ.apply(m, withLocks(m, free), 0, r).locks();
+        assertEquals(1, read.rmapReaders());
+        assertEquals(2, RmapLock.READ.apply(m, withLocks(m, read), 0, r).locks().rmapReaders());
+        assertEquals(0, RmapLock.READ_UNLOCK.apply(m, withLocks(m, read), 0, r).locks().rmapReaders());
+        Locks written = RmapLock.WRITE.apply(m, withLocks(m, free), 0, r).locks();
+        assertTrue(written.rmapWriter() && written.rmapReaders() == 0);
+        assertFalse(RmapLock.WRITE_UNLOCK.apply(m, withLocks(m, written), 0, r).locks().rmapWriter());
+        assertEquals(1, RmapLock.READ.apply(m, withLocks(m, free), 0, r).running(0).get().pc());
+
+        Object[][] cases = {
+                {RmapLock.READ, free, null}, {RmapLock.WRITE, free, null},
+                {RmapLock.READ, read, null}, {RmapLock.WRITE, read, "the rmap lock is held for read"},
+                {RmapLock.READ, written, "the rmap lock is held for write"}, {RmapLock.WRITE, written, "the rmap lock is held for write"},
+                {RmapLock.READ_UNLOCK, read, null}, {RmapLock.WRITE_UNLOCK, written, null},
+        };
+        for (Object[] c : cases) {
+            RmapLock op = (RmapLock) c[0];
+            State s = withLocks(m, (Locks) c[1]);
+            assertEquals(c[2] == null ? "ready" : c[2], op.refusal(m, s, 0, r).getOrElse("ready"), op.name() + " on " + c[1]);
+            assertEquals(c[2] == null, op.ready(m, s, 0, r), op.name() + " on " + c[1]);
+        }
+        assertEquals("take_rmap_locks (write): unlock", RmapLock.WRITE_UNLOCK.name());
+        assertEquals("anon_vma_lock_read", RmapLock.READ.name());
+        assertTrue(RmapLock.READ.bookkeeping());
+    }
+
+    /** reclaim's rmap walk and mremap's page-table move, as in commit 97113eb39fa7. */
+    private static Variant mremap(boolean rmapLocked) {
+        Procedure reclaim = Procedure.of("try_to_unmap_one", Trigger.PTE_VALID, RmapLock.READ, PtlLock.INSTANCE,
+                Op.named("ptep_clear_flush", ClearPte.RMAP_UNMAP), FlushTlbPage.broadcast("flush_tlb_page"), PtlUnlock.INSTANCE,
+                RmapLock.READ_UNLOCK, FreeOldFrame.INSTANCE);
+        Procedure move = rmapLocked
+                ? Procedure.ranged("mremap", Trigger.PTE_VALID, MmapLock.WRITE, RmapLock.WRITE, MovePageTable.INSTANCE,
+                        RmapLock.WRITE_UNLOCK, MmapUnlock.WRITE)
+                : Procedure.ranged("mremap", Trigger.PTE_VALID, MmapLock.WRITE, MovePageTable.INSTANCE, MmapUnlock.WRITE);
+        Scope scope = Scope.of(2, 0, 2, 2).withRange(2);
+        return Variants.V5.withKernel("mremap", "test", Variants.V5.kernel().plus(reclaim).plus(move)).withScopes(scope, scope);
+    }
+
+    @Test
+    @DisplayName("a page table moved under an rmap walker: the walker clears the new address and flushes the old one")
+    void pageTableMovedUnderAWalker() {
+        Scenario s = new Scenario(mremap(false)).then(new Start(0, "unmap", 1, false)).finish(0)
+                .then(new Start(1, "try_to_unmap_one", 0, false), new Advance(1), new Advance(1)) // rmap lock, PTL of page 0
+                .then(new Start(0, "mremap", 0, 2, false), new Advance(0));
+        assertEquals("mremap: move_normal_pmd (pmd_clear, flush_tlb_range old, set_pmd_at new)",
+                new Advance(0).describe(s.model(), s.state()).replace(" -> nothing cached", ""));
+        s.then(new Advance(0));
+        State moved = s.state();
+        assertEquals(Pte.INVALID, moved.pte(0));
+        assertEquals(Pte.valid(0, Perm.RO), moved.pte(1));
+        assertTrue(moved.locks().ptlHeld(1) && !moved.locks().ptlHeld(0), "the lock moved with the table");
+        assertEquals(1, moved.running(1).get().ptep(), "so did the walker's pointer");
+        assertEquals(1, moved.running(0).get().flushes());
+        s.then(new CpuFill(0, 1)).finish(0);
+        assertEquals("try_to_unmap_one: ptep_clear_flush of p1, not p0: its page table moved there",
+                new Advance(1).describe(s.model(), s.state()));
+        s.finish(1);
+        assertTrue(s.state().pte(1).none());
+        assertEquals("frame 0 was freed while CPU0's TLB entry for page 1 still points at it",
+                s.violationOf(NoUseAfterFree.INSTANCE).get().explanation());
+
+        Scenario fixed = new Scenario(mremap(true)).then(new Start(0, "unmap", 1, false)).finish(0)
+                .then(new Start(1, "try_to_unmap_one", 0, false), new Advance(1), new Advance(1))
+                .then(new Start(0, "mremap", 0, 2, false), new Advance(0));
+        assertEquals("take_rmap_locks (write) must wait: the rmap lock is held for read",
+                fixed.model().refusal(fixed.state(), new Advance(0)).get());
+    }
+
+    @Test
+    @DisplayName("a page-table move needs a range, a mapped old address and a free new one")
+    void pageTableMoveSkips() {
+        Model m = new Model(mremap(false));
+        Running one = Running.start(0, 0, 1, false, -1);
+        State s = m.initial().withRunning(0, one);
+        assertEquals(s.withRunning(0, one.next()), MovePageTable.INSTANCE.apply(m, s, 0, one));
+        assertEquals("a one-page range has no other address to move to", MovePageTable.INSTANCE.skipReason(m, s, 0, one));
+        Running two = Running.start(0, 0, 2, false, -1);
+        assertEquals(s.withRunning(0, two.next()), MovePageTable.INSTANCE.apply(m, s.withRunning(0, two), 0, two), "page 1 is mapped");
+        assertEquals("the old address maps nothing, or the new one is mapped", MovePageTable.INSTANCE.skipReason(m, s, 0, two));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Procedure.of("mremap", Trigger.PTE_VALID, MovePageTable.INSTANCE));
+        assertTrue(e.getMessage().contains("its procedure must be entered on a range"), e.getMessage());
+    }
+
+    @Test
+    @DisplayName("a named op is the op it wraps in everything but its name")
+    void namedDelegates() {
+        for (Op op : new Op[] {TlbBatch.FLUSH_PENDING, RmapLock.READ, SetPteWritable.INSTANCE, SmmuInvalidateOnFault.INSTANCE,
+                MovePageTable.INSTANCE}) {
+            Op named = Op.named("kernel_name", op);
+            assertEquals(op, named.unwrapped());
+            assertEquals(op.silent(), named.silent(), op.name());
+            assertEquals(op.bookkeeping(), named.bookkeeping(), op.name());
+            assertEquals(op.invalidates(), named.invalidates(), op.name());
+            assertEquals(op.resolvesFault(), named.resolvesFault(), op.name());
+            assertEquals("kernel_name", named.name());
+        }
+        Model m = new Model(Variants.V5);
+        Running r = Running.start(0, 0, 2, false, -1);
+        assertEquals("tlb_flush_mmu x2 pages", Op.named("tlb_flush_mmu", FlushTlbPage.broadcast("flush_tlb_range"))
+                .describe(m, m.initial(), 0, r).replace(" (TLBI IS)", ""));
+        assertEquals("kernel_name", Op.named("kernel_name", new Op() {
+            @Override public String name() { return "inner"; }
+            @Override public String describe(Model model, State state, int cpu, Running running) { return "something else"; }
+            @Override public State apply(Model model, State state, int cpu, Running running) { return state; }
+        }).describe(m, m.initial(), 0, r));
+    }
+
+    @Test
+    @DisplayName("triggers: how a Start enters them, and when stage 2 is collapsible")
+    void triggers() {
+        Trigger mine = Trigger.of("mine", (s, page) -> true);
+        assertTrue(mine.startsOn(false) && !mine.startsOn(true));
+        assertTrue(!mine.onWriteOnly().startsOn(false) && mine.onWriteOnly().startsOn(true));
+        assertTrue(mine.onReadOrWrite().startsOn(false) && mine.onReadOrWrite().startsOn(true));
+        assertEquals("mine", mine.onWriteOnly().name());
+        assertFalse(Trigger.DEVICE_FAULT.startsOn(false) || Trigger.DEVICE_FAULT.startsOn(true));
+        assertEquals(Trigger.Entry.VCPU_FAULT, Trigger.VCPU_FAULT.entry());
+
+        Kvm block = new Model(Variants.V10).initial().kvm();
+        assertFalse(Trigger.collapsible(block), "already a block");
+        Kvm pages = new Scenario(Variants.V10).then(new Start(0, "s2_split", 0, false)).finish(0).state().kvm();
+        assertTrue(Trigger.collapsible(pages));
+        assertFalse(Trigger.collapsible(pages.withS2(1, Pte.valid(1, Perm.RO))), "permissions differ");
+        assertFalse(Trigger.collapsible(pages.withS2(1, Pte.valid(2, Perm.RW))), "frames not contiguous");
+        assertFalse(Trigger.collapsible(pages.withS2(1, Pte.INVALID)), "a hole");
+        assertFalse(Trigger.collapsible(pages.withS2(0, Pte.INVALID)), "no first entry");
+        assertTrue(Trigger.collapsible(pages.withS2(0, Pte.valid(1, Perm.RW)).withS2(1, Pte.valid(2, Perm.RW))), "from f1");
+    }
+
+    @Test
+    @DisplayName("a kernel replaces or adds procedures by name, the first one included")
+    void kernelWithAndPlus() {
+        Kernel k = Variants.V1.kernel();
+        Procedure first = k.procedure(0);
+        Procedure other = Procedure.of(first.name(), first.trigger(), SetPteWritable.INSTANCE);
+        assertEquals(other, k.with(other).procedure(0));
+        assertThrows(IllegalArgumentException.class, () -> k.plus(other));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> k.with(Procedure.of("no_such_path", Trigger.ANY, SetPteWritable.INSTANCE)));
+        assertTrue(e.getMessage().contains("To add a new path, use plus(procedure)"), e.getMessage());
+        assertEquals(-1, k.indexOf(Trigger.VCPU_FAULT));
+        assertEquals(k.procedures().size() - 1, k.indexOf(Trigger.DEVICE_FAULT));
+    }
+
+    @Test
+    @DisplayName("the mm paths' builders put the ops they are given where the kernel calls them")
+    void mmPathsBuilders() {
+        Seq marker = Seq.of("marker", SetPteAtNotify.INSTANCE);
+        MmPaths p = MmPaths.LINUX_6_6;
+        assertTrue(p.withPtepSetAccessFlags(marker).kernel().find("fault_upgrade").get().ops().contains(SetPteAtNotify.INSTANCE));
+        assertTrue(p.withFlushTlbRange(marker).kernel().find("write_protect").get().ops().contains(SetPteAtNotify.INSTANCE));
+        assertTrue(p.withIopfResume(marker).kernel().find("iopf").get().ops().last() == SetPteAtNotify.INSTANCE);
+        assertTrue(p.withPtepClearFlushNotify(Seq.of("m", ClearPte.UNMAP, SetPteAtNotify.INSTANCE)).cow().ops()
+                .count(op -> op == SetPteAtNotify.INSTANCE) == 2, "the clear-and-flush of cow, then its own set_pte_at_notify");
+        assertTrue(p.withRangeOnlyEnd(Seq.of("m", ResumeDevice.INSTANCE)).cow().ops().contains(ResumeDevice.INSTANCE));
+        assertEquals("cow", p.cow().name());
+        assertEquals(Trigger.PTE_READ_ONLY, p.cow().trigger());
+        // madvise's nested flush notifies where the version's gather flush does.
+        assertTrue(nestedNotifies(MmPaths.LINUX_6_4.madvDontneed()), "6.4: tlb_flush_mmu_tlbonly notifies");
+        assertFalse(nestedNotifies(MmPaths.LINUX_6_4.withTlbFlushMmu(Seq.of("tlb_flush_mmu",
+                FlushTlbPage.broadcast("tlb_flush_mmu"))).madvDontneed()));
+        assertTrue(MmPaths.LINUX_6_6.madvDontneed().ranged());
+        assertEquals(RangeEnd.INSTANCE, MmPaths.LINUX_6_6.rangeEnd().ops().last());
+        assertTrue(MmPaths.LINUX_6_4.rangeEnd().ops().head() instanceof NotifySecondary);
+    }
+
+    private static boolean nestedNotifies(Procedure p) {
+        return p.ops().filter(op -> op instanceof FlushTlbMmIfNested).map(op -> ((FlushTlbMmIfNested) op).secondary()).head();
+    }
+}
