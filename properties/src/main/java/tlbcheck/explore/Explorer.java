@@ -117,7 +117,9 @@ public final class Explorer {
      */
     private final class Worker implements java.util.concurrent.Callable<Void> {
         final StateCodec.Encoder encoder = codec.encoder();
-        final long[] scratch = new long[words];
+        /** The packed successors of the state being expanded, and their fingerprints. */
+        final long[] successors = new long[steps.length * words];
+        final long[] fps = new long[steps.length];
         LongBuffer out = new LongBuffer();
         Level level;
         VisitedSet visited;
@@ -151,25 +153,29 @@ public final class Explorer {
         private void expand(long[] f, int at) {
             long parentFp = f[at];
             State s = codec.decode(f, at + 1);
-            boolean moved = false;
+            int n = 0;
             for (int k = 0; k < steps.length; k++) {
                 Step step = steps[k];
                 if (!step.enabled(model, s)) continue;
-                moved = true;
                 Transition t = step.fire(model, s);
-                transitions++;
                 if (parentFp < minViolating && invariant.check(model, t).isDefined()) minViolating = parentFp;
-                java.util.Arrays.fill(scratch, 0);
-                encoder.encode(t.after(), scratch, 0);
-                long fp = StateCodec.fingerprint(scratch, 0, words);
-                if (visited.insert(fp, parentFp)) {
-                    out.add(fp);
-                    out.add(scratch, 0, words);
-                }
+                int base = n * words;
+                java.util.Arrays.fill(successors, base, base + words, 0);
+                encoder.encode(t.after(), successors, base);
+                fps[n++] = StateCodec.fingerprint(successors, base, words);
             }
-            if (!moved) {
+            transitions += n;
+            if (n == 0) {
                 deadlocks++;
                 minDeadlock = Math.min(minDeadlock, parentFp);
+                return;
+            }
+            visited.touch(fps, n);
+            for (int j = 0; j < n; j++) {
+                if (visited.insert(fps[j], parentFp)) {
+                    out.add(fps[j]);
+                    out.add(successors, j * words, words);
+                }
             }
         }
 

@@ -6,8 +6,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The explorer's visited set: state fingerprints, each with the fingerprint of the state it was
- * first reached from (for rebuilding traces). Open addressing over two long arrays, 16 bytes a slot,
- * grown at 3/4 load.
+ * first reached from (for rebuilding traces). Open addressing over one long array, a slot being a
+ * key and its parent side by side (16 bytes, one cache line for both), grown at 3/4 load.
  *
  * <p>Every expanding thread inserts directly, with a compare-and-set on the key, so no thread merges
  * a level alone. The recorded parent must not depend on which thread came first: while a level is
@@ -29,8 +29,11 @@ final class VisitedSet {
     private static final long ROOT = Long.MAX_VALUE;
     private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(long[].class);
 
-    private long[] keys;
-    private long[] parents;
+    /** Key of slot i at 2i, its parent word at 2i + 1. */
+    private long[] table;
+    private int mask;
+    /** What {@link #touch} read, kept so that the reads are not optimised away. */
+    private volatile long touched;
     private final AtomicLong size = new AtomicLong();
     private long growAt;
     private long refuseAt;
@@ -48,14 +51,14 @@ final class VisitedSet {
     VisitedSet(int initialCapacity, java.util.function.LongSupplier available) {
         this.available = available;
         int cap = Integer.highestOneBit(Math.max(1024, initialCapacity) - 1) << 1;
-        keys = new long[cap];
-        parents = new long[cap];
+        table = new long[2 * cap];
+        mask = cap - 1;
         limits();
     }
 
     private void limits() {
-        growAt = (long) (MAX_LOAD * keys.length);
-        refuseAt = (long) (HARD_LOAD * keys.length);
+        growAt = (long) (MAX_LOAD * (mask + 1L));
+        refuseAt = (long) (HARD_LOAD * (mask + 1L));
     }
 
     long size() {
@@ -63,7 +66,7 @@ final class VisitedSet {
     }
 
     long bytes() {
-        return 16L * keys.length;
+        return 8L * table.length;
     }
 
     /** Whether the table is past its load factor: the explorer's threads stop, and it calls {@link #grow}. */
@@ -83,99 +86,107 @@ final class VisitedSet {
     }
 
     /**
+     * Reads the first slot of each of these fingerprints, so that the cache misses of a state's successors
+     * overlap instead of coming one insert at a time.
+     */
+    void touch(long[] fps, int n) {
+        long[] t = table;
+        int m = mask;
+        long x = 0;
+        for (int j = 0; j < n; j++) x ^= t[2 * slot(fps[j], m)];
+        if (x == 42) touched = x;
+    }
+
+    /**
      * Adds a fingerprint reached from {@code parent}; true if it was new. A state still open (added
      * during this level) keeps the smallest parent offered. Safe against concurrent inserts.
      */
     boolean insert(long fp, long parent) {
-        long[] k = keys;
-        long[] p = parents;
-        int mask = k.length - 1;
-        for (int i = slot(fp, mask); ; i = (i + 1) & mask) {
-            long key = k[i];
+        long[] t = table;
+        int m = mask;
+        for (int i = slot(fp, m); ; i = (i + 1) & m) {
+            long key = t[2 * i];
             if (key == 0) {
-                if (SLOT.compareAndSet(k, i, 0L, fp)) {
+                if (SLOT.compareAndSet(t, 2 * i, 0L, fp)) {
                     if (size.incrementAndGet() > refuseAt) {
                         throw new IllegalStateException("visited set over " + HARD_LOAD + " load: the explorer did not grow it");
                     }
-                    offer(p, i, parent);
+                    offer(t, 2 * i + 1, parent);
                     return true;
                 }
-                key = (long) SLOT.getVolatile(k, i);
+                key = (long) SLOT.getVolatile(t, 2 * i);
             }
             if (key == fp) {
-                offer(p, i, parent);
+                offer(t, 2 * i + 1, parent);
                 return false;
             }
         }
     }
 
     /** Keeps the smaller parent of an open state; 0 is a slot whose inserter has not written its parent yet. */
-    private static void offer(long[] p, int i, long parent) {
+    private static void offer(long[] t, int at, long parent) {
         long want = OPEN | parent;
         while (true) {
-            long cur = (long) SLOT.getVolatile(p, i);
+            long cur = (long) SLOT.getVolatile(t, at);
             if (cur != 0 && (cur & OPEN) == 0) return;  // closed: reached at an earlier level
             if (cur != 0 && cur <= want) return;          // both open: compare the parents
-            if (SLOT.compareAndSet(p, i, cur, want)) return;
+            if (SLOT.compareAndSet(t, at, cur, want)) return;
         }
     }
 
     /** Closes a state added during the level just finished: its parent is final. */
     void close(long fp) {
-        int i = find(fp);
-        long cur = parents[i];
-        parents[i] = cur == OPEN ? ROOT : cur & ~OPEN;
+        int at = 2 * find(fp) + 1;
+        long cur = table[at];
+        table[at] = cur == OPEN ? ROOT : cur & ~OPEN;
     }
 
     boolean contains(long fp) {
-        long[] table = keys;
-        int m = table.length - 1;
+        long[] t = table;
+        int m = mask;
         for (int i = slot(fp, m); ; i = (i + 1) & m) {
-            long k = table[i];
+            long k = t[2 * i];
             if (k == fp) return true;
             if (k == 0) return false;
         }
     }
 
     private int find(long fp) {
-        int mask = keys.length - 1;
         for (int i = slot(fp, mask); ; i = (i + 1) & mask) {
-            if (keys[i] == fp) return i;
-            if (keys[i] == 0) throw new IllegalStateException("fingerprint " + fp + " was never visited");
+            if (table[2 * i] == fp) return i;
+            if (table[2 * i] == 0) throw new IllegalStateException("fingerprint " + fp + " was never visited");
         }
     }
 
     /** The parent recorded for a fingerprint; 0 for the initial state. */
     long parent(long fp) {
-        long p = parents[find(fp)];
+        long p = table[2 * find(fp) + 1];
         return p == ROOT ? 0 : p & ~OPEN;
     }
 
     /** Doubles the table; no insert may run meanwhile. */
     void grow() {
-        long[] oldKeys = keys;
-        long[] oldParents = parents;
-        int cap = keys.length * 2;
-        if (cap <= 0) throw new IllegalStateException("visited set is full at " + size + " states");
+        long[] old = table;
+        long cap = 2L * (mask + 1);
+        if (2 * cap > Integer.MAX_VALUE - 8) throw new IllegalStateException("visited set is full at " + size + " states");
         // Refuse before the JVM would throw OutOfMemoryError, with the figures a user needs to choose.
         long need = 16L * cap;
         long free = available.getAsLong();
         if (need > free) {
             throw new ScopeTooLargeException(size.get(), need, free);
         }
-        long[] newKeys = new long[cap];
-        long[] newParents = new long[cap];
-        int newMask = cap - 1;
-        for (int j = 0; j < oldKeys.length; j++) {
-            long fp = oldKeys[j];
+        long[] next = new long[(int) (2 * cap)];
+        int m = (int) cap - 1;
+        for (int j = 0; j < old.length; j += 2) {
+            long fp = old[j];
             if (fp == 0) continue;
-            int i = slot(fp, newMask);
-            while (newKeys[i] != 0) i = (i + 1) & newMask;
-            newKeys[i] = fp;
-            newParents[i] = oldParents[j];
+            int i = slot(fp, m);
+            while (next[2 * i] != 0) i = (i + 1) & m;
+            next[2 * i] = fp;
+            next[2 * i + 1] = old[j + 1];
         }
-        parents = newParents;
-        keys = newKeys;
+        table = next;
+        mask = m;
         limits();
     }
 }

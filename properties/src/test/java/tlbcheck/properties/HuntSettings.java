@@ -15,6 +15,11 @@ final class HuntSettings {
         return "deep".equals(get("tlbcheck.mode").getOrElse("default"));
     }
 
+    /** {@code -Pdeep-explore}: no hunt, exhaustive search of every row in the reviewer's scope. */
+    static boolean exploreOnly() {
+        return "explore".equals(get("tlbcheck.mode").getOrElse("default"));
+    }
+
     static Option<String> get(String key) {
         String v = System.getProperty(key);
         return v == null || v.isBlank() ? Option.none() : Option.some(v.trim());
@@ -88,6 +93,13 @@ final class HuntSettings {
                 // reported below
             }
             throw bad("tlbcheck.seconds", v, "a number of seconds above 0");
+        }
+        for (String v : get("tlbcheck.exploreScope")) {
+            try {
+                tlbcheck.model.Scope.parse(v);
+            } catch (IllegalArgumentException e) {
+                throw bad("tlbcheck.exploreScope", v, "CPUs, SMMUs, pages, frames, e.g. 2,1,2,3 (" + e.getMessage() + ")");
+            }
         }
         for (String v : get("tlbcheck.scope")) {
             try {
