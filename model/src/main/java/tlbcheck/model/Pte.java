@@ -4,7 +4,7 @@ package tlbcheck.model;
  * A translation: a page-table entry, or a TLB entry that caches one. A TLB never caches an invalid
  * PTE, so a TLB slot holding {@link #INVALID} simply has no entry.
  */
-public sealed interface Pte permits Pte.Invalid, Pte.Valid, Pte.Migration, Pte.Locked {
+public sealed interface Pte permits Pte.Invalid, Pte.Valid, Pte.Migration, Pte.Locked, Pte.Both {
 
     Pte INVALID = new Invalid();
 
@@ -22,6 +22,7 @@ public sealed interface Pte permits Pte.Invalid, Pte.Valid, Pte.Migration, Pte.L
         if (this instanceof Valid v) return 1 + v.frame() * 2 + v.perm().ordinal();
         if (this instanceof Migration m) return 17 + m.frame();
         if (this instanceof Locked) return 25;
+        if (this instanceof Both b) return 26 + (b.older().code() - 1) * 16 + b.newer().code() - 1;
         return 0;
     }
 
@@ -29,7 +30,14 @@ public sealed interface Pte permits Pte.Invalid, Pte.Valid, Pte.Migration, Pte.L
         if (code == 0) return INVALID;
         if (code <= 16) return valid((code - 1) / 2, Perm.values()[(code - 1) % 2]);
         if (code == 25) return LOCKED;
+        if (code >= 26) return Both.of((Valid) fromCode(1 + (code - 26) / 16), (Valid) fromCode(1 + (code - 26) % 16));
         return Migration.of(code - 17);
+    }
+
+    /** Whether one of its entries translates to the frame. */
+    default boolean reaches(int frame) {
+        if (this instanceof Both b) return b.older().frame() == frame || b.newer().frame() == frame;
+        return present() && frame() == frame;
     }
 
     /** pte_none: nothing at all, neither a mapping nor a migration entry. */
@@ -44,6 +52,7 @@ public sealed interface Pte permits Pte.Invalid, Pte.Valid, Pte.Migration, Pte.L
      */
     default io.vavr.control.Option<String> beyond(Pte pte) {
         if (!present()) return io.vavr.control.Option.none();
+        if (this instanceof Both b) return b.older().beyond(pte).orElse(() -> b.newer().beyond(pte));
         if (!pte.present()) return io.vavr.control.Option.some("access to unmapped page");
         if (frame() != pte.frame()) return io.vavr.control.Option.some("access to the old frame f" + frame());
         if (((Valid) this).perm() == Perm.RW && ((Valid) pte).perm() == Perm.RO) {
@@ -111,5 +120,26 @@ public sealed interface Pte permits Pte.Invalid, Pte.Valid, Pte.Migration, Pte.L
         @Override public boolean present() { return true; }
         @Override public boolean permits(boolean write) { return perm.permits(write); }
         @Override public String toString() { return "f" + frame + "/" + perm; }
+    }
+
+    /**
+     * A TLB slot holding two entries for one address: the one it cached, and the one its PTE was changed to, another
+     * frame, without a break (valid to valid). The walker may fetch the new entry at any moment after the write, and
+     * the architecture keeps both live until the address is invalidated, with no guarantee which one a load uses (or
+     * a TLB conflict abort): invariant 5 reports the pair. An access goes through the older entry, the one the CPU
+     * kept using, so every stale access the single entry allowed is still there. Only ever in a TLB, never a PTE.
+     */
+    record Both(Valid older, Valid newer) implements Pte {
+        public static Both of(Valid older, Valid newer) {
+            if (older.frame() == newer.frame()) {
+                throw new IllegalArgumentException("two entries of one frame are one entry: " + older + ", " + newer);
+            }
+            return new Both(older, newer);
+        }
+
+        @Override public boolean present() { return true; }
+        @Override public boolean permits(boolean write) { return older.permits(write); }
+        @Override public int frame() { return older.frame(); }
+        @Override public String toString() { return older + "+" + newer; }
     }
 }

@@ -53,8 +53,24 @@ public record State(Array<Pte> ptes,
     public Option<Running> running(int cpu) { return running.get(cpu); }
     public Device device(int dev) { return devices.get(dev); }
 
-    /** Writes a PTE. Writing resets the no-progress count of every device access to that page. */
+    /**
+     * Writes a PTE. Writing resets the no-progress count of every device access to that page. A write that changes a
+     * valid entry's frame without a break leaves every TLB caching the page holding both translations
+     * ({@link TranslationCache}); no debt is paid by that, since the old entry is still there.
+     */
     public State withPte(int page, Pte pte) {
+        Array<Array<Pte>> cpu = cpuTlbs;
+        Array<Array<Pte>> smmu = smmuTlbs;
+        if (TranslationCache.remaps(ptes.get(page), pte)) {
+            for (int c = 0; c < cpu.size(); c++) {
+                Pte both = TranslationCache.remapped(cpu.get(c).get(page), pte);
+                if (both != cpu.get(c).get(page)) cpu = cpu.update(c, cpu.get(c).update(page, both));
+            }
+            for (int m = 0; m < smmu.size(); m++) {
+                Pte both = TranslationCache.remapped(smmu.get(m).get(page), pte);
+                if (both != smmu.get(m).get(page)) smmu = smmu.update(m, smmu.get(m).update(page, both));
+            }
+        }
         Array<Device> devs = devices;
         for (int d = 0; d < devs.size(); d++) {
             Device dev = devs.get(d);
@@ -62,7 +78,7 @@ public record State(Array<Pte> ptes,
                 devs = devs.update(d, new Device(dev.status(), dev.page(), dev.write(), 0));
             }
         }
-        return new State(ptes.update(page, pte), cpuTlbs, smmuTlbs, frameInUse, locks, running, devs, kvm);
+        return new State(ptes.update(page, pte), cpu, smmu, frameInUse, locks, running, devs, kvm);
     }
 
     /** Changes a CPU TLB entry; a procedure that owed this entry's invalidation no longer does. */
@@ -147,7 +163,7 @@ public record State(Array<Pte> ptes,
             if (o.isEmpty() || o.get().owed() == 0) continue;
             for (int page = o.get().page(); page <= o.get().lastPage(); page++) {
                 for (int v = 0; v < kvm.vcpuTlbs().size(); v++) {
-                    if (!kvm.vcpuTlb(v, page).equals(next.vcpuTlb(v, page))) r = paid(r, page, Running.vcpuBit(v));
+                    if (!TranslationCache.keeps(kvm.vcpuTlb(v, page), next.vcpuTlb(v, page))) r = paid(r, page, Running.vcpuBit(v));
                     if (!kvm.vcpuBlocks().get(v).equals(next.vcpuBlocks().get(v))) r = paid(r, page, Running.vcpuBlockBit(v));
                 }
             }

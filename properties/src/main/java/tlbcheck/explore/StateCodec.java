@@ -25,6 +25,9 @@ public final class StateCodec {
     private static final int DEVICE_BITS = 9;
 
     private final Scope scope;
+    private final int frames;
+    /** Bits of a TLB slot ({@link #tlbCode}): no more than a PTE's in scopes of up to 3 frames. */
+    private final int tlbBits;
     private final int words;
     private final boolean kvm;
     private final boolean cpuSymmetry;
@@ -37,9 +40,13 @@ public final class StateCodec {
     public StateCodec(Model model, boolean cpuSymmetry) {
         this.cpuSymmetry = cpuSymmetry;
         this.scope = model.scope();
+        // A guest page of KVM's own block (no host mm) is backed by the frame of its number.
+        this.frames = model.platform().guest() == tlbcheck.model.Platform.Guest.ARM64_STAGE2 && !model.platform().hostMm()
+                ? Math.max(scope.frames(), scope.pages()) : scope.frames();
+        this.tlbBits = 32 - Integer.numberOfLeadingZeros(2 * frames + 4 * frames * (frames - 1));
         int kvmBits = model.platform().guest() == tlbcheck.model.Platform.Guest.NONE ? 0
-                : 2 + 1 + PTE_BITS * (scope.pages() + 1) + scope.cpus() * (PTE_BITS * (scope.pages() + 1) + 3) + 4 + 2;
-        int bits = scope.pages() * (PTE_BITS * (1 + scope.cpus() + scope.smmus()) + 1)
+                : 2 + 1 + PTE_BITS * (scope.pages() + 1) + scope.cpus() * (tlbBits * scope.pages() + PTE_BITS + 3) + 4 + 2;
+        int bits = scope.pages() * (PTE_BITS + tlbBits * (scope.cpus() + scope.smmus()) + 1)
                 + scope.frames() + 4 + 3 + 4 + 1 + scope.cpus() * (RUNNING_BITS + extraBits(scope)) + scope.smmus() * DEVICE_BITS + kvmBits;
         this.kvm = kvmBits > 0;
         this.words = (bits + 63) / 64;
@@ -52,6 +59,34 @@ public final class StateCodec {
 
     public int words() {
         return words;
+    }
+
+    /**
+     * A TLB slot's code: 0 for no entry, then one per entry (frame, permission), then one per pair of entries of
+     * different frames ({@link Pte.Both}). A TLB never caches a migration entry or a locked stage-2 entry.
+     */
+    static int tlbCode(Pte e, int frames) {
+        if (e instanceof Pte.Valid v) {
+            Preconditions.checkState(v.frame() < frames, "frame %s outside the codec's %s", v.frame(), frames);
+            return e.code();
+        }
+        if (e instanceof Pte.Both b) {
+            int older = b.older().code() - 1;
+            int newer = b.newer().code() - 1;
+            int sameFrame = 2 * b.older().frame();
+            return 1 + 2 * frames + older * (2 * frames - 2) + (newer < sameFrame ? newer : newer - 2);
+        }
+        Preconditions.checkArgument(e.none(), "a TLB holds %s", e);
+        return 0;
+    }
+
+    static Pte tlbEntry(int code, int frames) {
+        if (code <= 2 * frames) return Pte.fromCode(code);
+        int pair = code - 1 - 2 * frames;
+        int older = pair / (2 * frames - 2);
+        int newer = pair % (2 * frames - 2);
+        if (newer >= 2 * (older / 2)) newer += 2;
+        return Pte.Both.of((Pte.Valid) Pte.fromCode(older + 1), (Pte.Valid) Pte.fromCode(newer + 1));
     }
 
     /** What a procedure needs beyond {@link #runningCode}: its range length, the frames it unmapped, its debts per page. */
@@ -125,16 +160,16 @@ public final class StateCodec {
      * A CPU's cached translations (its TLB, and under KVM its vCPU's TLB, block entry and no-progress count) as one
      * key to order CPUs by, most significant first; {@code codes} receives the CPU TLB's code of every page.
      */
-    private static long tlbKey(State s, int cpu, int[] codes, int at) {
+    private long tlbKey(State s, int cpu, int[] codes, int at) {
         long k = 0;
         Array<Pte> tlb = s.cpuTlbs().get(cpu);
         for (int p = 0; p < s.pages(); p++) {
-            int code = tlb.get(p).code();
+            int code = tlbCode(tlb.get(p), frames);
             codes[at + p] = code;
-            k = k << PTE_BITS | code;
+            k = k << tlbBits | code;
         }
         if (s.kvm().present()) {
-            for (int p = 0; p < s.pages(); p++) k = k << PTE_BITS | s.kvm().vcpuTlb(cpu, p).code();
+            for (int p = 0; p < s.pages(); p++) k = k << tlbBits | tlbCode(s.kvm().vcpuTlb(cpu, p), frames);
             k = k << PTE_BITS | s.kvm().vcpuBlocks().get(cpu).code();
             k = k << 3 | s.kvm().vcpuNoProgress(cpu);
         }
@@ -229,8 +264,8 @@ public final class StateCodec {
             Locks locks = s.locks();
             for (int p = 0; p < pages; p++) {
                 b.put(s.pte(p).code(), PTE_BITS);
-                for (int c : order) b.put(codes[c * pages + p], PTE_BITS);
-                for (int m = 0; m < smmuTlbs.size(); m++) b.put(smmuTlbs.get(m).get(p).code(), PTE_BITS);
+                for (int c : order) b.put(codes[c * pages + p], tlbBits);
+                for (int m = 0; m < smmuTlbs.size(); m++) b.put(tlbCode(smmuTlbs.get(m).get(p), frames), tlbBits);
                 b.put(locks.ptlHeld(p) ? 1 : 0, 1);
             }
             for (int f = 0; f < s.frames(); f++) b.put(s.frameFree(f) ? 0 : 1, 1);
@@ -268,7 +303,7 @@ public final class StateCodec {
                 for (int p = 0; p < s.pages(); p++) b.put(k.s2().get(p).code(), PTE_BITS);
                 b.put(k.s2Block().code(), PTE_BITS);
                 for (int c : order) {
-                    for (int p = 0; p < s.pages(); p++) b.put(k.vcpuTlb(c, p).code(), PTE_BITS);
+                    for (int p = 0; p < s.pages(); p++) b.put(tlbCode(k.vcpuTlb(c, p), frames), tlbBits);
                     b.put(k.vcpuBlocks().get(c).code(), PTE_BITS);
                     b.put(k.vcpuNoProgress(c), 3);
                 }
@@ -288,8 +323,8 @@ public final class StateCodec {
         Boolean[] ptl = new Boolean[pages];
         for (int p = 0; p < pages; p++) {
             ptes[p] = Pte.fromCode((int) b.get(PTE_BITS));
-            for (int c = 0; c < scope.cpus(); c++) cpu[c][p] = Pte.fromCode((int) b.get(PTE_BITS));
-            for (int m = 0; m < scope.smmus(); m++) smmu[m][p] = Pte.fromCode((int) b.get(PTE_BITS));
+            for (int c = 0; c < scope.cpus(); c++) cpu[c][p] = tlbEntry((int) b.get(tlbBits), frames);
+            for (int m = 0; m < scope.smmus(); m++) smmu[m][p] = tlbEntry((int) b.get(tlbBits), frames);
             ptl[p] = b.get(1) == 1;
         }
         Boolean[] inUse = new Boolean[scope.frames()];
@@ -330,7 +365,7 @@ public final class StateCodec {
             Integer[] noProgress = new Integer[scope.cpus()];
             for (int c = 0; c < scope.cpus(); c++) {
                 Pte[] row = new Pte[pages];
-                for (int p = 0; p < pages; p++) row[p] = Pte.fromCode((int) b.get(PTE_BITS));
+                for (int p = 0; p < pages; p++) row[p] = tlbEntry((int) b.get(tlbBits), frames);
                 vtlb.add(Array.of(row));
                 vblock[c] = Pte.fromCode((int) b.get(PTE_BITS));
                 noProgress[c] = (int) b.get(3);

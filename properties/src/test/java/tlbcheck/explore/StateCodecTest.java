@@ -51,4 +51,32 @@ class StateCodecTest {
             }
         }
     }
+
+    /** Every slot a TLB can hold, two entries of different frames included, has its own code within the codec's bits. */
+    @org.junit.jupiter.api.Test
+    void tlbSlotCodesAreDistinctAndRoundTrip() {
+        for (int frames = 1; frames <= tlbcheck.model.Scope.MAX_FRAMES; frames++) {
+            java.util.List<tlbcheck.model.Pte> slots = new java.util.ArrayList<>();
+            slots.add(tlbcheck.model.Pte.INVALID);
+            for (int f = 0; f < frames; f++) {
+                for (tlbcheck.model.Perm p : tlbcheck.model.Perm.values()) slots.add(tlbcheck.model.Pte.valid(f, p));
+            }
+            int singles = slots.size();
+            for (int a = 1; a < singles; a++) {
+                for (int b = 1; b < singles; b++) {
+                    var older = (tlbcheck.model.Pte.Valid) slots.get(a);
+                    var newer = (tlbcheck.model.Pte.Valid) slots.get(b);
+                    if (older.frame() != newer.frame()) slots.add(tlbcheck.model.Pte.Both.of(older, newer));
+                }
+            }
+            java.util.Set<Integer> codes = new java.util.HashSet<>();
+            int bits = 32 - Integer.numberOfLeadingZeros(2 * frames + 4 * frames * (frames - 1));
+            for (tlbcheck.model.Pte slot : slots) {
+                int code = StateCodec.tlbCode(slot, frames);
+                assertEquals(true, codes.add(code), "code " + code + " given twice, " + slot);
+                assertEquals(true, code < 1 << bits, slot + " needs more than " + bits + " bits");
+                assertEquals(slot, StateCodec.tlbEntry(code, frames));
+            }
+        }
+    }
 }

@@ -10,8 +10,11 @@ import tlbcheck.model.Transition;
 
 /**
  * Invariant 5: no TLB holds two valid entries that overlap the same address with a different frame
- * or size (a TLB conflict), unless the platform has FEAT_BBM level 2 and only the size differs. In
- * the model that is a vCPU holding a stale block entry beside a page entry for one guest page.
+ * or size (a TLB conflict), unless the platform has FEAT_BBM level 2 and only the size differs. At
+ * stage 2 that is a vCPU holding a stale block entry beside a page entry for one guest page; at both
+ * stages it is a CPU, SMMU or vCPU TLB holding two entries of different frames for one address
+ * ({@link Pte.Both}: the entry was changed valid to valid without a break), which no FEAT_BBM level allows.
+ * It speaks about arm64, whose architecture requires break-before-make.
  */
 public final class BreakBeforeMake implements Invariant {
 
@@ -25,25 +28,49 @@ public final class BreakBeforeMake implements Invariant {
 
     @Override
     public boolean appliesTo(Model model) {
-        return model.platform().guest() == Platform.Guest.ARM64_STAGE2;
+        return !model.platform().guest().x86();
     }
 
     @Override
     public boolean racy(Model model, Transition t) {
         State s = t.after();
-        return s.kvm().present() && s.kvm().vcpuBlocks().exists(Pte::present) && !s.kvm().s2Block().present();
+        if (s.kvm().present() && s.kvm().vcpuBlocks().exists(Pte::present) && !s.kvm().s2Block().present()) return true;
+        for (int p = 0; p < s.pages(); p++) {
+            Pte pte = s.pte(p);
+            for (int c = 0; c < s.cpus(); c++) {
+                Pte cached = s.cpuTlb(c, p);
+                if (cached.present() && (pte.present() && cached.frame() != pte.frame() || s.maintenancePending(p))) return true;
+            }
+        }
+        return false;
     }
 
     @Override
     public String racyState() {
-        return "a vCPU caches a block entry that stage 2 no longer has";
+        return "a vCPU caches a block entry that stage 2 no longer has, or a CPU an entry of a page whose PTE a procedure"
+                + " in flight changed or that now maps another frame";
     }
 
     @Override
     public Option<Violation> check(Model model, Transition t) {
         State s = t.after();
+        for (int p = 0; p < s.pages(); p++) {
+            for (int c = 0; c < s.cpus(); c++) {
+                if (s.cpuTlb(c, p) instanceof Pte.Both b) return Option.some(conflict("CPU" + c, "page " + p, b, s.pte(p)));
+            }
+            for (int m = 0; m < s.smmus(); m++) {
+                if (s.smmuTlb(m, p) instanceof Pte.Both b) return Option.some(conflict("SMMU" + m, "page " + p, b, s.pte(p)));
+            }
+        }
         Kvm k = s.kvm();
         if (!k.present()) return Option.none();
+        for (int c = 0; c < s.cpus(); c++) {
+            for (int g = 0; g < s.pages(); g++) {
+                if (k.vcpuTlb(c, g) instanceof Pte.Both b) {
+                    return Option.some(conflict("vCPU" + c, "guest page " + g, b, k.mapping(g)));
+                }
+            }
+        }
         for (int c = 0; c < s.cpus(); c++) {
             for (int g = 0; g < s.pages(); g++) {
                 Pte block = k.blockMapping(c, g);
@@ -60,5 +87,11 @@ public final class BreakBeforeMake implements Invariant {
             }
         }
         return Option.none();
+    }
+
+    private Violation conflict(String owner, String address, Pte.Both both, Pte now) {
+        return violation("TLB conflict on " + owner + ": " + address + " may be cached by two entries of different frames ("
+                        + both.older() + ", cached, and " + both.newer() + ", written over it) - valid to valid without a break",
+                owner + " TLB " + address + " " + both + "; the entry is now " + now);
     }
 }

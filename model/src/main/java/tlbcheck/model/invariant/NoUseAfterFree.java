@@ -40,14 +40,12 @@ public final class NoUseAfterFree implements Invariant {
                 return Option.some(survivor(s, "the PTE of page " + page, s.pte(page).frame()));
             }
             for (int c = 0; c < s.cpus(); c++) {
-                if (s.cpuTlb(c, page).present() && s.frameFree(s.cpuTlb(c, page).frame())) {
-                    return Option.some(survivor(s, "CPU" + c + "'s TLB entry for page " + page, s.cpuTlb(c, page).frame()));
-                }
+                int f = freed(s, s.cpuTlb(c, page));
+                if (f >= 0) return Option.some(survivor(s, "CPU" + c + "'s TLB entry for page " + page, f));
             }
             for (int m = 0; m < s.smmus(); m++) {
-                if (s.smmuTlb(m, page).present() && s.frameFree(s.smmuTlb(m, page).frame())) {
-                    return Option.some(survivor(s, "SMMU" + m + "'s TLB entry for page " + page, s.smmuTlb(m, page).frame()));
-                }
+                int f = freed(s, s.smmuTlb(m, page));
+                if (f >= 0) return Option.some(survivor(s, "SMMU" + m + "'s TLB entry for page " + page, f));
             }
         }
         var k = s.kvm();
@@ -58,9 +56,8 @@ public final class NoUseAfterFree implements Invariant {
                 }
                 for (int c = 0; c < s.cpus(); c++) {
                     for (Pte e : k.vcpuTranslations(c, g)) {
-                        if (e.present() && s.frameFree(e.frame())) {
-                            return Option.some(survivor(s, "vCPU" + c + "'s TLB entry for guest page " + g, e.frame()));
-                        }
+                        int f = freed(s, e);
+                        if (f >= 0) return Option.some(survivor(s, "vCPU" + c + "'s TLB entry for guest page " + g, f));
                     }
                 }
             }
@@ -75,5 +72,13 @@ public final class NoUseAfterFree implements Invariant {
     private Violation survivor(State s, String what, int frame) {
         return violation("frame " + frame + " was freed while " + what + " still points at it",
                 what + " -> f" + frame + ", frame " + frame + " free");
+    }
+
+    /** A freed frame one of the cached entries still translates to, or -1. */
+    private static int freed(State s, Pte cached) {
+        if (cached instanceof Pte.Both b) {
+            return s.frameFree(b.older().frame()) ? b.older().frame() : s.frameFree(b.newer().frame()) ? b.newer().frame() : -1;
+        }
+        return cached.present() && s.frameFree(cached.frame()) ? cached.frame() : -1;
     }
 }

@@ -28,10 +28,10 @@ public final class Races {
     public static boolean cpuOrSmmuTranslates(State s, int frame) {
         for (int page = 0; page < s.pages(); page++) {
             for (int k = 0; k < s.cpus(); k++) {
-                if (s.cpuTlb(k, page).frame() == frame) return true;
+                if (s.cpuTlb(k, page).reaches(frame)) return true;
             }
             for (int m = 0; m < s.smmus(); m++) {
-                if (s.smmuTlb(m, page).frame() == frame) return true;
+                if (s.smmuTlb(m, page).reaches(frame)) return true;
             }
         }
         return false;
