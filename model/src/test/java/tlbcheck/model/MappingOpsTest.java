@@ -1,0 +1,94 @@
+package tlbcheck.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import tlbcheck.model.kernel.FreeOldFrame;
+import tlbcheck.model.kernel.KvmInstallS2;
+import tlbcheck.model.kernel.S2Change;
+import tlbcheck.model.kernel.S2Make;
+import tlbcheck.model.kernel.TlbFlushPending;
+import tlbcheck.model.step.Start;
+import tlbcheck.model.step.VcpuFill;
+
+/** The ops that map, install, free and count: what they write, and when they make the CPU wait. */
+class MappingOpsTest {
+
+    @Test
+    @DisplayName("a migration of page 0 ends with page 0 on the new frame and frame 0 free")
+    void migrationOfFrameZero() {
+        Scenario s = new Scenario(Variants.V5).then(new Start(0, "migrate", 0, false)).finish(0);
+        assertEquals(Pte.valid(2, Perm.RO), s.state().pte(0), "copied to the lowest free frame");
+        assertTrue(s.state().frameFree(0));
+        assertFalse(s.state().frameFree(2));
+    }
+
+    @Test
+    @DisplayName("free old frame: each unmapped frame nothing else maps or holds; the reasons it keeps one")
+    void freeOldFrame() {
+        Model m = new Model(Variants.V5.withScope(Scope.of(2, 1, 3, 4).withAliases(1)));
+        State s = m.initial(); // page 2 maps frame 0 again
+        Running r = Running.start(0, 0, false, -1).withOldFrames(0b11);
+        State freed = FreeOldFrame.INSTANCE.apply(m, s.withPte(0, Pte.INVALID).withPte(1, Pte.INVALID).withRunning(0, r), 0, r);
+        assertFalse(freed.frameFree(0), "page 2 still maps frame 0");
+        assertTrue(freed.frameFree(1));
+        assertEquals(0, freed.running(0).get().oldFrames());
+        assertEquals("f0 is still mapped (an alias); f1 is still held by another unmap",
+                FreeOldFrame.INSTANCE.skipReason(m, s.withPte(1, Pte.INVALID), 0, r));
+        assertEquals("no frame was unmapped", FreeOldFrame.INSTANCE.skipReason(m, s, 0, Running.start(0, 0, false, -1)));
+        assertEquals("free old frame", FreeOldFrame.INSTANCE.name());
+        // Another unmap in flight still holds frame 1: it frees it itself.
+        State held = s.withPte(1, Pte.INVALID).withRunning(1, Running.start(0, 1, false, -1).withOldFrame(1)).withRunning(0, r);
+        assertFalse(FreeOldFrame.INSTANCE.apply(m, held, 0, r).frameFree(1));
+    }
+
+    @Test
+    @DisplayName("installing a stage-2 entry over a different one flushes the vCPUs; over the same one, nothing")
+    void installOverAnEntry() {
+        Scenario s = new Scenario(Variants.V7).then(new Start(1, "kvm_fault_in", 0, false)).finish(1).then(new VcpuFill(1, 0));
+        Model m = s.model();
+        assertEquals(Pte.valid(0, Perm.RO), s.state().kvm().vcpuTlb(1, 0));
+        Running same = Running.start(0, 0, false, -1).withNewFrame(0);
+        assertEquals(Pte.valid(0, Perm.RO), KvmInstallS2.INSTANCE.apply(m, s.state().withRunning(0, same), 0, same).kvm().vcpuTlb(1, 0));
+        Running other = Running.start(0, 0, false, -1).withNewFrame(1);
+        State replaced = KvmInstallS2.INSTANCE.apply(m, s.state().withRunning(0, other), 0, other);
+        assertEquals(Pte.valid(1, Perm.RO), replaced.kvm().s2().get(0));
+        assertEquals(Pte.INVALID, replaced.kvm().vcpuTlb(1, 0), "kvm_flush_remote_tlbs");
+        Running writable = Running.start(0, 0, true, -1).withNewFrame(0);
+        assertEquals(Pte.valid(0, Perm.RW), KvmInstallS2.INSTANCE.apply(m, s.state().withRunning(0, writable), 0, writable)
+                .kvm().s2().get(0));
+        Running nothing = Running.start(0, 0, false, -1);
+        assertEquals("the PTE maps nothing: no frame to install", KvmInstallS2.INSTANCE.skipReason(m, s.state(), 0, nothing));
+    }
+
+    @Test
+    @DisplayName("ops that wait: a stage-2 map for a free frame, and the mmu_gather counter within its bounds")
+    void opsThatWait() {
+        Model m = new Model(Variants.V10);
+        State full = m.initial();
+        for (int f = 0; f < full.frames(); f++) full = full.withFrame(f, true);
+        Running r = Running.start(0, 0, false, -1);
+        S2Make map = new S2Make(S2Change.MAP, true);
+        assertEquals("no frame is free", map.refusal(m, full, 0, r).get());
+        assertFalse(map.ready(m, full, 0, r));
+        assertTrue(map.ready(m, m.initial(), 0, r));
+        S2Make split = new S2Make(S2Change.SPLIT, false);
+        assertTrue(split.refusal(m, full, 0, r).isEmpty() && split.ready(m, full, 0, r), "only a map needs a frame");
+
+        State zero = m.initial();
+        State bound = zero.withLocks(zero.locks().withTlbFlushPending(Locks.MAX_TLB_FLUSH_PENDING));
+        State below = zero.withLocks(zero.locks().withTlbFlushPending(Locks.MAX_TLB_FLUSH_PENDING - 1));
+        assertEquals("tlb_flush_pending is 0: a dec without its inc", TlbFlushPending.DEC.refusal(m, zero, 0, r).get());
+        assertFalse(TlbFlushPending.DEC.ready(m, zero, 0, r));
+        assertTrue(TlbFlushPending.DEC.ready(m, below, 0, r) && TlbFlushPending.INC.ready(m, below, 0, r));
+        assertTrue(TlbFlushPending.INC.refusal(m, bound, 0, r).get().startsWith("tlb_flush_pending is at the model's bound"));
+        assertFalse(TlbFlushPending.INC.ready(m, bound, 0, r));
+        assertEquals(Locks.MAX_TLB_FLUSH_PENDING, TlbFlushPending.INC.apply(m, below.withRunning(0, r), 0, r).locks().tlbFlushPending());
+        assertEquals(Locks.MAX_TLB_FLUSH_PENDING - 2, TlbFlushPending.DEC.apply(m, below.withRunning(0, r), 0, r).locks().tlbFlushPending());
+        assertEquals("inc_tlb_flush_pending", TlbFlushPending.INC.name());
+        assertEquals("dec_tlb_flush_pending", TlbFlushPending.DEC.name());
+    }
+}
