@@ -134,6 +134,11 @@ class FlushOpsTest {
                 .describe(V5, init, 0, Running.start(0, 0, 2, false, -1)));
         assertEquals("x (by VA x2 pages)", NotifySecondary.always("x").describe(V5, init, 0, Running.start(0, 0, 2, false, -1)));
         assertEquals("x", NotifySecondary.always("x").describe(V5, init, 0, Running.start(0, 0, 1, false, -1)));
+        assertEquals("x (by ASID above 2 page(s)) (by VA x2 pages)", NotifySecondary.always("x").wholeAsidAbove(2)
+                .describe(V5, init, 0, Running.start(0, 1, 2, false, -1)));
+        assertEquals("this procedure changed no PTE, so no CPU flush to mirror", always.skipReason(V5, init, 0, Running.start(0, 1, 2, false, -1)));
+        assertEquals("this procedure changed no PTE, so it owes no flush",
+                FlushTlbPage.broadcast("f").skipReason(V5, init, 0, Running.start(0, 1, 2, false, -1)));
         assertTrue(always.invalidates());
     }
 

@@ -93,8 +93,8 @@ class KernelPiecesTest {
         Scenario s = new Scenario(mremap(false)).then(new Start(0, "unmap", 1, false)).finish(0)
                 .then(new Start(1, "try_to_unmap_one", 0, false), new Advance(1), new Advance(1)) // rmap lock, PTL of page 0
                 .then(new Start(0, "mremap", 0, 2, false), new Advance(0));
-        assertEquals("mremap: move_normal_pmd (pmd_clear, flush_tlb_range old, set_pmd_at new)",
-                new Advance(0).describe(s.model(), s.state()).replace(" -> nothing cached", ""));
+        assertEquals("mremap: move_normal_pmd (pmd_clear, flush_tlb_range old, set_pmd_at new) -> nothing cached",
+                new Advance(0).describe(s.model(), s.state()));
         s.then(new Advance(0));
         State moved = s.state();
         assertEquals(Pte.INVALID, moved.pte(0));
@@ -191,6 +191,8 @@ class KernelPiecesTest {
                 () -> k.with(Procedure.of("no_such_path", Trigger.ANY, SetPteWritable.INSTANCE)));
         assertTrue(e.getMessage().contains("To add a new path, use plus(procedure)"), e.getMessage());
         assertEquals(-1, k.indexOf(Trigger.VCPU_FAULT));
+        assertEquals("renamed", k.named("renamed").name());
+        assertEquals(k.procedures(), k.named("renamed").procedures());
         assertEquals(k.procedures().size() - 1, k.indexOf(Trigger.DEVICE_FAULT));
     }
 
@@ -218,5 +220,35 @@ class KernelPiecesTest {
 
     private static boolean nestedNotifies(Procedure p) {
         return p.ops().filter(op -> op instanceof FlushTlbMmIfNested).map(op -> ((FlushTlbMmIfNested) op).secondary()).head();
+    }
+
+    @Test
+    @DisplayName("copy-on-write maps the copy writable where the PTE it cleared still is, and nowhere else")
+    void copyOnWrite() {
+        Variant cow = Variants.V5.withKernel("V5+cow", "with wp_page_copy", Variants.V5.kernel().plus(MmPaths.LINUX_6_6.cow()));
+        Scenario s = new Scenario(cow).then(new CpuFill(1, 0), new Start(0, "cow", 0, true)).finish(0);
+        assertEquals(Pte.valid(2, Perm.RW), s.state().pte(0), "the copy, writable");
+        assertTrue(s.state().frameFree(0), "the old page put");
+        assertEquals(Pte.INVALID, s.state().cpuTlb(1, 0), "cleared and flushed before the copy was mapped");
+        Model m = new Model(cow);
+        Running copied = Running.start(0, 0, true, -1).withNewFrame(2);
+        State cleared = m.initial().withPte(0, Pte.INVALID).withRunning(0, copied);
+        assertEquals(Pte.valid(2, Perm.RW), SetPteAtNotify.INSTANCE.apply(m, cleared, 0, copied).pte(0));
+        State refilled = cleared.withPte(0, Pte.valid(1, Perm.RO));
+        assertEquals(Pte.valid(1, Perm.RO), SetPteAtNotify.INSTANCE.apply(m, refilled, 0, copied).pte(0), "not the PTE it cleared");
+        assertEquals("PTE is f1/RO, not the one this fault cleared", SetPteAtNotify.INSTANCE.skipReason(m, refilled, 0, copied));
+        Running noCopy = Running.start(0, 0, true, -1);
+        assertEquals(Pte.INVALID, SetPteAtNotify.INSTANCE.apply(m, cleared.withRunning(0, noCopy), 0, noCopy).pte(0));
+        assertEquals("no copy was allocated", SetPteAtNotify.INSTANCE.skipReason(m, cleared, 0, noCopy));
+        Running copiedToZero = Running.start(0, 0, true, -1).withNewFrame(0);
+        assertEquals(Pte.valid(0, Perm.RW), SetPteAtNotify.INSTANCE.apply(m, cleared.withRunning(0, copiedToZero), 0, copiedToZero).pte(0));
+    }
+
+    @Test
+    @DisplayName("mmu_lock: taken and dropped, a bookkeeping op")
+    void mmuLock() {
+        assertEquals("lock mmu_lock", tlbcheck.model.kernel.KvmLock.LOCK.name());
+        assertEquals("unlock mmu_lock", tlbcheck.model.kernel.KvmLock.UNLOCK.name());
+        assertTrue(tlbcheck.model.kernel.KvmLock.LOCK.bookkeeping() && tlbcheck.model.kernel.KvmLock.UNLOCK.bookkeeping());
     }
 }

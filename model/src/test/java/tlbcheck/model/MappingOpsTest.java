@@ -24,6 +24,11 @@ class MappingOpsTest {
         assertEquals(Pte.valid(2, Perm.RO), s.state().pte(0), "copied to the lowest free frame");
         assertTrue(s.state().frameFree(0));
         assertFalse(s.state().frameFree(2));
+        // The copy of page 1 lands in frame 0 once page 0's unmap freed it.
+        Scenario intoZero = new Scenario(Variants.V5).then(new Start(0, "unmap", 0, false)).finish(0)
+                .then(new Start(0, "migrate", 1, false)).finish(0);
+        assertEquals(Pte.valid(0, Perm.RO), intoZero.state().pte(1));
+        assertTrue(intoZero.state().frameFree(1));
     }
 
     @Test
@@ -62,6 +67,8 @@ class MappingOpsTest {
                 .kvm().s2().get(0));
         Running nothing = Running.start(0, 0, false, -1);
         assertEquals("the PTE maps nothing: no frame to install", KvmInstallS2.INSTANCE.skipReason(m, s.state(), 0, nothing));
+        assertEquals("a stage-2 block maps the range: the walk ends at the block, -EAGAIN",
+                KvmInstallS2.INSTANCE.skipReason(m, s.state(), 0, same));
     }
 
     @Test
