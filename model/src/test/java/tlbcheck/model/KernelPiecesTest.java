@@ -251,4 +251,23 @@ class KernelPiecesTest {
         assertEquals("unlock mmu_lock", tlbcheck.model.kernel.KvmLock.UNLOCK.name());
         assertTrue(tlbcheck.model.kernel.KvmLock.LOCK.bookkeeping() && tlbcheck.model.kernel.KvmLock.UNLOCK.bookkeeping());
     }
+
+    @Test
+    @DisplayName("a procedure of checks and locks alone is refused; the ops that can resolve a fault say so")
+    void bookkeepingAndFixes() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Procedure.of("nothing", Trigger.ANY,
+                MmapLock.READ, tlbcheck.model.kernel.When.of(tlbcheck.model.kernel.PteCondition.INVALID, PtlLock.INSTANCE, PtlUnlock.INSTANCE),
+                MmapUnlock.READ));
+        assertTrue(e.getMessage().startsWith("procedure nothing can end without any effect"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Procedure.of("nothing", Trigger.ANY, new tlbcheck.model.kernel.IfBbm2(
+                io.vavr.collection.Array.of(MmapLock.READ), io.vavr.collection.Array.of(MmapUnlock.READ))));
+        for (Op fix : new Op[] {SetPteWritable.INSTANCE, tlbcheck.model.kernel.MapNewFrame.INSTANCE, SetPteAtNotify.INSTANCE}) {
+            assertTrue(fix.resolvesFault(), fix.name());
+        }
+        for (Op other : new Op[] {FlushTlbPage.broadcast("f"), ResumeDevice.INSTANCE, SmmuInvalidateOnFault.INSTANCE, PtlLock.INSTANCE}) {
+            assertFalse(other.resolvesFault(), other.name());
+        }
+        assertEquals("SMMU CMD_TLBI_NH_VA+CMD_SYNC", SmmuInvalidateOnFault.INSTANCE.name());
+        assertTrue(SmmuInvalidateOnFault.INSTANCE.invalidates() && MovePageTable.INSTANCE.invalidates());
+    }
 }

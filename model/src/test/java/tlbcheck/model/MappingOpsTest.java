@@ -98,4 +98,54 @@ class MappingOpsTest {
         assertEquals("inc_tlb_flush_pending", TlbFlushPending.INC.name());
         assertEquals("dec_tlb_flush_pending", TlbFlushPending.DEC.name());
     }
+
+    @Test
+    @DisplayName("the fault path's frame: allocated before the lock, mapped under it, given back when another path mapped first")
+    void faultPathFrames() {
+        Model m = new Model(Variants.V5);
+        State s = m.initial().withPte(0, Pte.INVALID).withFrame(0, false);
+        Running write = Running.start(0, 0, true, -1);
+        State mapped = tlbcheck.model.kernel.MapNewFrame.INSTANCE.apply(m, s.withRunning(0, write), 0, write);
+        assertEquals(Pte.valid(0, Perm.RW), mapped.pte(0), "no frame allocated before: the lowest free one, writable");
+        assertEquals(0, mapped.running(0).get().newFrame());
+        Running read = Running.start(0, 0, false, -1).withNewFrame(0);
+        assertEquals(Pte.valid(0, Perm.RO), tlbcheck.model.kernel.MapNewFrame.INSTANCE.apply(m, s.withFrame(0, true).withRunning(0, read), 0, read).pte(0));
+        State full = s.withFrame(0, true).withFrame(2, true);
+        assertEquals(Pte.INVALID, tlbcheck.model.kernel.MapNewFrame.INSTANCE.apply(m, full.withRunning(0, write), 0, write).pte(0),
+                "no frame: nothing mapped, the access faults again");
+        assertEquals(1, tlbcheck.model.kernel.MapNewFrame.INSTANCE.apply(m, full.withRunning(0, write), 0, write).running(0).get().pc());
+
+        assertTrue(tlbcheck.model.kernel.AllocFrame.INSTANCE.ready(m, s, 0, write));
+        assertFalse(tlbcheck.model.kernel.AllocFrame.INSTANCE.ready(m, full, 0, write));
+        assertEquals("no frame is free", tlbcheck.model.kernel.AllocFrame.INSTANCE.refusal(m, full, 0, write).get());
+        State allocated = tlbcheck.model.kernel.AllocFrame.INSTANCE.apply(m, s.withRunning(0, write), 0, write);
+        assertEquals(0, allocated.running(0).get().newFrame());
+        assertFalse(allocated.frameFree(0));
+
+        // Another path mapped page 0 with frame 1 first: the frame this one allocated (0) goes back.
+        Running holding = Running.start(0, 0, true, -1).withNewFrame(0);
+        State other = s.withFrame(0, true).withPte(0, Pte.valid(1, Perm.RO)).withRunning(0, holding);
+        State released = tlbcheck.model.kernel.ReleaseUnusedFrame.INSTANCE.apply(m, other, 0, holding);
+        assertTrue(released.frameFree(0));
+        assertEquals(-1, released.running(0).get().newFrame());
+        State own = s.withFrame(0, true).withPte(0, Pte.valid(0, Perm.RW)).withRunning(0, holding);
+        assertFalse(tlbcheck.model.kernel.ReleaseUnusedFrame.INSTANCE.apply(m, own, 0, holding).frameFree(0), "its own mapping");
+    }
+
+    @Test
+    @DisplayName("KVM's range start zaps the range's stage-2 entries, a block that covers it, and the vCPU TLBs")
+    void kvmRangeStart() {
+        Model arm = new Model(Variants.V10);
+        Running r = Running.start(0, 1, false, -1);
+        State block = new Scenario(Variants.V10).then(new VcpuFill(1, -1)).state().withRunning(0, r);
+        State zapped = tlbcheck.model.kernel.KvmInvalidateRangeStart.INSTANCE.apply(arm, block, 0, r);
+        assertEquals(Pte.INVALID, zapped.kvm().s2Block());
+        assertEquals(Pte.INVALID, zapped.kvm().vcpuBlocks().get(1));
+        assertEquals(1, zapped.kvm().invalidating());
+        State pages = new Scenario(Variants.V7).then(new Start(1, "kvm_fault_in", 0, false)).finish(1).then(new VcpuFill(1, 0)).state();
+        Running r0 = Running.start(0, 0, false, -1);
+        State x86 = tlbcheck.model.kernel.KvmInvalidateRangeStart.INSTANCE.apply(new Model(Variants.V7), pages.withRunning(0, r0), 0, r0);
+        assertEquals(Pte.INVALID, x86.kvm().s2().get(0));
+        assertEquals(Pte.INVALID, x86.kvm().vcpuTlb(1, 0));
+    }
 }

@@ -213,4 +213,12 @@ class StateValuesTest {
         assertEquals(Kvm.APIC_PAGE, State.initial(Scope.of(2, 0, 1, 2), Platform.x86Kvm(true)).kvm().apicFrame());
         assertEquals(-1, State.initial(Scope.of(2, 0, 1, 2), Platform.x86Kvm(false)).kvm().apicFrame());
     }
+
+    @Test
+    @DisplayName("a device's access as traces print it")
+    void deviceText() {
+        assertEquals("idle", Device.IDLE.toString());
+        assertEquals("faulted(W p1, no-progress 2)", new Device(DeviceStatus.FAULTED, 1, true, 2).toString());
+        assertEquals("ready(R p0)", new Device(DeviceStatus.READY, 0, false, 0).toString());
+    }
 }
