@@ -148,4 +148,43 @@ class MappingOpsTest {
         assertEquals(Pte.INVALID, x86.kvm().s2().get(0));
         assertEquals(Pte.INVALID, x86.kvm().vcpuTlb(1, 0));
     }
+
+    @Test
+    @DisplayName("a write-protect held to the batch contract takes on the flush another path owes for a PTE already read-only")
+    void writeProtectKeepingTheBatchContract() {
+        Model m = new Model(Variants.V5);
+        Running owing = Running.start(0, 0, false, -1).wrote().owes(Running.cpuBit(1));
+        Running wp = Running.start(0, 0, false, -1);
+        State s = m.initial().withRunning(1, owing).withRunning(0, wp);
+        tlbcheck.model.kernel.WriteProtectPte keeping = tlbcheck.model.kernel.WriteProtectPte.KEEPING_THE_BATCH_CONTRACT;
+        assertEquals("set PTE RW->RO: PTE already f0/RO, takes on the flush another path still owes", keeping.describe(m, s, 0, wp));
+        assertEquals(Running.cpuBit(1), keeping.apply(m, s, 0, wp).running(0).get().owedOn(0));
+        assertEquals("set PTE RW->RO", tlbcheck.model.kernel.WriteProtectPte.INSTANCE.describe(m, s, 0, wp));
+        assertEquals(0, tlbcheck.model.kernel.WriteProtectPte.INSTANCE.apply(m, s, 0, wp).running(0).get().owedOn(0));
+        assertEquals("set PTE RW->RO", keeping.describe(m, m.initial().withRunning(0, wp), 0, wp), "nobody owes anything");
+        State writable = s.withPte(0, Pte.valid(0, Perm.RW));
+        assertEquals("set PTE RW->RO", keeping.describe(m, writable, 0, wp), "a writable PTE is its own to write");
+        assertEquals(Pte.valid(0, Perm.RO), keeping.apply(m, writable, 0, wp).pte(0));
+        assertEquals("no PTE of the range is writable", keeping.skipReason(m, s, 0, Running.start(0, 0, 2, false, -1)));
+    }
+
+    @Test
+    @DisplayName("KVM's callbacks do nothing in a model without a VM")
+    void kvmCallbacksWithoutAVm() {
+        Model m = new Model(Variants.V5);
+        Running r = Running.start(0, 0, false, -1);
+        State s = m.initial().withRunning(0, r);
+        for (tlbcheck.model.kernel.Op op : new tlbcheck.model.kernel.Op[] {tlbcheck.model.kernel.KvmInvalidateRangeStart.INSTANCE,
+                tlbcheck.model.kernel.KvmInvalidateRangeEnd.INSTANCE, new tlbcheck.model.kernel.KvmRequestApicReload("site")}) {
+            assertEquals(s.withRunning(0, r.next()), op.apply(m, s, 0, r), op.name());
+        }
+        // x86: the reload is requested only for a range that covers the APIC page.
+        Model x86 = new Model(Variants.V7.withScope(Scope.of(2, 0, 2, 3)));
+        Running page1 = Running.start(0, 1, false, -1);
+        assertFalse(new tlbcheck.model.kernel.KvmRequestApicReload("site").apply(x86, x86.initial().withRunning(0, page1), 0, page1)
+                .kvm().apicReload());
+        Running page0 = Running.start(0, 0, false, -1);
+        assertTrue(new tlbcheck.model.kernel.KvmRequestApicReload("site").apply(x86, x86.initial().withRunning(0, page0), 0, page0)
+                .kvm().apicReload());
+    }
 }

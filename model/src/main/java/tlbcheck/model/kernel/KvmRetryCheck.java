@@ -18,12 +18,18 @@ public record KvmRetryCheck(int skip, boolean rearmApicReload) implements Op {
 
     @Override
     public String skipReason(Model model, State state, int cpu, Running running) {
-        return "no invalidation in progress or ended since the translation: install";
+        // Traces give this reason both for skipping the check itself and for the install the check skips.
+        return retry(state, running) ? "an invalidation is in progress or ended since the translation: retry"
+                : "no invalidation in progress or ended since the translation: install";
+    }
+
+    private static boolean retry(State state, Running running) {
+        return state.kvm().invalidating() > 0 || running.seqMoved();
     }
 
     @Override
     public State apply(Model model, State state, int cpu, Running running) {
-        boolean retry = state.kvm().invalidating() > 0 || running.seqMoved();
+        boolean retry = retry(state, running);
         State s = state;
         if (retry && rearmApicReload) s = s.withKvm(s.kvm().withApic(s.kvm().apicFrame(), true).withApicReloading(false));
         return s.withRunning(cpu, running.jump(retry ? 1 + skip : 1));
