@@ -358,6 +358,7 @@ class InvariantRulesTest {
                 .then(new VcpuFill(1, 1), new Start(0, "s2_unmap", 1, false)).finish(0);
         assertEquals("frame 1 was freed while vCPU1's TLB entry for guest page 1 still points at it",
                 explanation(vcpu, NoUseAfterFree.INSTANCE));
+        assertEquals(vcpu.length(), vcpu.stepsUntilViolationOf(NoUseAfterFree.INSTANCE), "when the frame is freed, not before");
 
         Variant unsubscribed = new Variant("host-mm-unsubscribed", "", "KVM not subscribed to the host mm",
                 Platform.arm64KvmOnHostMm(0), Stage2Paths.onHostMm("unsubscribed", MmPaths.LINUX_6_6, Stage2Paths::classic),

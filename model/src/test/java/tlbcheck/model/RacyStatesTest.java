@@ -277,4 +277,28 @@ class RacyStatesTest {
                 () -> Invariants.byName("no-such-rule"));
         assertTrue(e.getMessage().contains("1 (no-stale-secondary-tlb)"), e.getMessage());
     }
+
+    @Test
+    @DisplayName("a procedure in flight whose write left nothing stale is no race")
+    void inFlightButNothingStale() {
+        // The upgrade has written f0/RW; CPU1 refilled from it, so its entry equals the PTE; nobody else caches page 0.
+        Scenario up = new Scenario(Variants.V1).then(new Start(0, "fault_upgrade", 0, true));
+        advanceUntil(up, 0, st -> st.pte(0).permits(true));
+        up.then(new CpuFill(1, 0));
+        assertFalse(Races.staleWhilePending(up.state(), true));
+        assertFalse(racy(up, NoStaleAccessAfterRestriction.INSTANCE), "a read-only entry grants less than RW, not more");
+        // A stage-2 write-protect in flight that no vCPU caches.
+        Scenario s2 = new Scenario(Variants.V10).then(new Start(0, "s2_split", 0, false)).finish(0)
+                .then(new Start(0, "s2_wrprotect", 0, false));
+        advanceUntil(s2, 0, st -> !st.kvm().mapping(0).permits(true));
+        assertFalse(racy(s2, NoStaleAccessAfterRestriction.INSTANCE));
+        // x86: an unmap of page 1 holds frame 1, which neither stage 2, a vCPU nor the APIC page (frame 0) translates.
+        Scenario x86 = new Scenario(Variants.V7.withScope(Scope.of(2, 0, 2, 3))).then(new Start(0, "unmap", 1, false));
+        advanceUntil(x86, 0, st -> st.pte(1).none());
+        assertFalse(racy(x86, NoUseAfterFree.INSTANCE));
+        // An invalidation in progress with no fault-in holding a frame; then a fault-in that has not translated yet.
+        Scenario inv = new Scenario(Variants.V7).then(new Start(0, "unmap", 0, false));
+        advanceUntil(inv, 0, st -> st.kvm().invalidating() > 0);
+        assertFalse(racy(inv, KvmMapsNothingStale.INSTANCE));
+    }
 }

@@ -118,8 +118,13 @@ class StateValuesTest {
         Array<Step> arm = new Model(Variants.V10).candidates();
         assertTrue(arm.contains(new VcpuFill(1, -1)) && arm.contains(new VcpuAccess(1, 1, true)));
         assertFalse(arm.contains(new VcpuAccess(1, -1, true)), "no access to the block itself");
+        assertEquals(2 * 3, arm.count(s -> s instanceof VcpuFill), "2 vCPUs x (block + 2 pages)");
+        assertEquals(2 * 3, arm.count(s -> s instanceof tlbcheck.model.step.VcpuEvict));
+        assertEquals(2 * 2 * 2, arm.count(s -> s instanceof VcpuAccess), "2 vCPUs x 2 pages x read/write");
+        assertTrue(arm.contains(new VcpuAccess(0, 0, false)));
         Array<Step> x86 = new Model(Variants.V7).candidates();
         assertTrue(x86.contains(new VcpuFill(1, 0)));
+        assertEquals(2, x86.count(s -> s instanceof VcpuFill), "2 vCPUs x 1 page");
         assertFalse(x86.contains(new VcpuFill(1, -1)) || x86.exists(s -> s instanceof VcpuAccess), "x86 has no block, no guest access step");
     }
 
@@ -137,6 +142,8 @@ class StateValuesTest {
         assertEquals(0, k.withS2Block(Pte.INVALID).vcpuNoProgress(1));
         assertEquals(2, k.withS2(0, Pte.INVALID).vcpuNoProgress(1), "the same (empty) entry");
         assertEquals(0, k.withS2(0, Pte.valid(0, Perm.RO)).vcpuNoProgress(1));
+        Kvm both = k.withVcpuNoProgress(0, 1);
+        assertEquals(Array.of(0, 0), both.withS2Block(Pte.INVALID).vcpuNoProgress(), "every vCPU's count");
         Kvm none = new Model(Variants.V10).initial().kvm();
         assertEquals(none.vcpuNoProgress(), none.withS2(0, Pte.valid(0, Perm.RO)).vcpuNoProgress());
     }
