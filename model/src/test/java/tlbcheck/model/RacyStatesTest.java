@@ -301,4 +301,32 @@ class RacyStatesTest {
         advanceUntil(inv, 0, st -> st.kvm().invalidating() > 0);
         assertFalse(racy(inv, KvmMapsNothingStale.INSTANCE));
     }
+
+    @Test
+    @DisplayName("9: the window closes at the copy, wherever the copy lands; 8: a page response no device waits for is no race")
+    void windowsCloseWhereTheyShould() {
+        // A migration that copies before its flush: once copied (into frame 0) the window is over, stale entry or not.
+        Variant copyFirst = Variants.V1.withKernel("V1-copy-before-flush", "migration copies first",
+                Variants.V1.kernel().with(tlbcheck.model.kernel.Procedure.of("migrate", tlbcheck.model.kernel.Trigger.PTE_VALID,
+                        tlbcheck.model.kernel.PtlLock.INSTANCE, tlbcheck.model.kernel.ClearPte.MIGRATION,
+                        tlbcheck.model.kernel.PtlUnlock.INSTANCE, tlbcheck.model.kernel.CopyToNewFrame.INSTANCE,
+                        tlbcheck.model.kernel.FlushTlbPage.broadcast("late flush"), tlbcheck.model.kernel.PtlLock.INSTANCE,
+                        new tlbcheck.model.kernel.SetPteNewFrame(Perm.RO), tlbcheck.model.kernel.PtlUnlock.INSTANCE,
+                        tlbcheck.model.kernel.FreeOldFrame.INSTANCE)));
+        Scenario s = new Scenario(copyFirst).then(new Start(0, "unmap", 0, false)).finish(0)
+                .then(new CpuFill(1, 1), new Start(0, "migrate", 1, false));
+        advanceUntil(s, 0, st -> st.pte(1) instanceof Pte.Migration);
+        assertTrue(racy(s, NoLostWrite.INSTANCE));
+        advanceUntil(s, 0, st -> st.running(0).get().newFrame() >= 0);
+        assertEquals(0, s.state().running(0).get().newFrame());
+        assertTrue(s.state().cpuTlb(1, 1).present(), "CPU1 still translates f1");
+        assertFalse(racy(s, NoLostWrite.INSTANCE), "copied: past the window");
+
+        // A CPU procedure with a page response in it answers no device.
+        Variant odd = Variants.V1.withKernel("V1+odd", "a CPU path that sends a page response",
+                Variants.V1.kernel().plus(tlbcheck.model.kernel.Procedure.of("odd", tlbcheck.model.kernel.Trigger.ANY,
+                        tlbcheck.model.kernel.ResumeDevice.INSTANCE, tlbcheck.model.kernel.SetPteWritable.INSTANCE)));
+        Scenario cpu = new Scenario(odd).then(new Start(0, "odd", 0, false), new Advance(0));
+        assertFalse(racy(cpu, FaultAnsweredAfterResolved.INSTANCE));
+    }
 }

@@ -109,6 +109,9 @@ class StateValuesTest {
         assertFalse(v1.exists(s -> s instanceof Start st && st.procedure().equals("iopf")), "entered by the device fault");
         assertFalse(v1.exists(s -> s instanceof Start st && st.pages() > 1), "range 1");
         assertFalse(v1.exists(s -> s instanceof VcpuFill), "no VM");
+        assertEquals(2, v1.count(s -> s instanceof tlbcheck.model.step.Advance), "one per CPU");
+        assertEquals(2, v1.count(s -> s instanceof tlbcheck.model.step.HandleDeviceFault), "2 CPUs x 1 device");
+        assertEquals(2 * 2, v1.count(s -> s instanceof Start st && st.procedure().equals("unmap")), "2 CPUs x 2 pages");
         Array<Step> ranged = new Model(Variants.V5, Scope.of(2, 1, 3, 4).withRange(2)).candidates();
         assertTrue(ranged.contains(new Start(0, "unmap", 1, 2, false)));
         assertFalse(ranged.contains(new Start(0, "unmap", 2, 2, false)), "the range would run past the last page");

@@ -92,6 +92,7 @@ class StepTextTest {
         Model m = split.model();
         State s = split.state();
         assertEquals("vTLB fill g1 f1/RO", new VcpuFill(1, 1).describe(m, s));
+        assertEquals("vTLB fill g0 f0/RW", new VcpuFill(1, 0).describe(m, s));
         s = m.fire(s, new VcpuFill(1, 1)).after();
         assertEquals("guest store g1 via f1/RO: FAULT", new VcpuAccess(1, 1, true).describe(m, s));
         assertEquals("guest load g1 via f1/RO", new VcpuAccess(1, 1, false).describe(m, s));
