@@ -224,6 +224,8 @@ class RacyStatesTest {
         assertFalse(racy(s, SecondaryMirrorsCpuFlush.INSTANCE), "not completed yet");
         s.finish(0);
         assertTrue(racy(s, SecondaryMirrorsCpuFlush.INSTANCE));
+        Scenario mirrored = new Scenario(Variants.V5).then(new Start(0, "fault_upgrade", 0, true)).finish(0);
+        assertTrue(racy(mirrored, SecondaryMirrorsCpuFlush.INSTANCE), "one flush and its one secondary invalidation");
 
         // Two upgrades of the same page: the second finds the PTE writable and changes, and flushes, nothing.
         Scenario idle = new Scenario(Variants.V1).then(new Start(0, "fault_upgrade", 0, true), new Start(1, "fault_upgrade", 0, true))

@@ -97,6 +97,7 @@ class StepTextTest {
         assertEquals("guest store g1 via f1/RO: FAULT", new VcpuAccess(1, 1, true).describe(m, s));
         assertEquals("guest load g1 via f1/RO", new VcpuAccess(1, 1, false).describe(m, s));
         assertEquals("vTLB evict g1", new VcpuEvict(1, 1).describe(m, s));
+        assertEquals("vTLB evict g0", new VcpuEvict(1, 0).describe(m, s));
         assertEquals("VcpuFill", new VcpuFill(1, 1).kind());
         assertEquals("CPU1", new VcpuEvict(1, 1).actor());
     }
