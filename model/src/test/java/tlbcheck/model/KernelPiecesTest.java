@@ -270,4 +270,29 @@ class KernelPiecesTest {
         assertEquals("SMMU CMD_TLBI_NH_VA+CMD_SYNC", SmmuInvalidateOnFault.INSTANCE.name());
         assertTrue(SmmuInvalidateOnFault.INSTANCE.invalidates() && MovePageTable.INSTANCE.invalidates());
     }
+
+    @Test
+    @DisplayName("the kernel's names for the ops no trace above prints")
+    void opNames() {
+        Object[][] names = {
+                {tlbcheck.model.kernel.KvmInvalidateRangeStart.INSTANCE, "kvm: invalidate_range_start (zap stage 2, TLBI VMID)"},
+                {new tlbcheck.model.kernel.KvmRequestApicReload("kvm invalidate_range"), "kvm invalidate_range->request APIC reload"},
+                {SetPteAtNotify.INSTANCE, "set_pte_at_notify (the copy, RW)"},
+                {new tlbcheck.model.kernel.SkipUnlessBbm2(1), "check FEAT_BBM level 2"},
+                {new tlbcheck.model.kernel.SkipUnless(tlbcheck.model.kernel.PteCondition.INVALID, 1), "check pte_none"},
+                {tlbcheck.model.kernel.When.of(tlbcheck.model.kernel.PteCondition.VALID, PtlLock.INSTANCE), "if pte_present"},
+                {new tlbcheck.model.kernel.IfBbm2(io.vavr.collection.Array.empty(), io.vavr.collection.Array.empty()), "if FEAT_BBM level 2"},
+                {new tlbcheck.model.kernel.Goto(1), "goto"},
+                {tlbcheck.model.kernel.KvmCheckRequest.INSTANCE, "kvm_check_request(APIC_PAGE_RELOAD)"},
+                {tlbcheck.model.kernel.ReleaseUnusedFrame.INSTANCE, "put unused page"},
+                {tlbcheck.model.kernel.RangeStart.INSTANCE, "mmu_notifier_invalidate_range_start"},
+        };
+        for (Object[] n : names) assertEquals(n[1], ((Op) n[0]).name());
+        Model m = new Model(Variants.V5);
+        assertEquals("no FEAT_BBM level 2", new tlbcheck.model.kernel.SkipUnlessBbm2(1).skipReason(m, m.initial(), 0,
+                Running.start(0, 0, false, -1)));
+        assertEquals("wrprotect", tlbcheck.model.kernel.S2Change.WRPROTECT.text());
+        Running copiedToZero = Running.start(0, 0, true, -1).withNewFrame(0);
+        assertEquals("PTE is f0/RO, not the one this fault cleared", SetPteAtNotify.INSTANCE.skipReason(m, m.initial(), 0, copiedToZero));
+    }
 }
