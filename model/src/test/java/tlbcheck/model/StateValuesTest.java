@@ -231,4 +231,33 @@ class StateValuesTest {
         assertEquals("faulted(W p1, no-progress 2)", new Device(DeviceStatus.FAULTED, 1, true, 2).toString());
         assertEquals("ready(R p0)", new Device(DeviceStatus.READY, 0, false, 0).toString());
     }
+
+    @Test
+    @DisplayName("what each kind of entry permits and how it prints; the checks a path makes of the PTE")
+    void entriesAndConditions() {
+        for (Pte p : new Pte[] {Pte.INVALID, Pte.LOCKED, Pte.Migration.of(1)}) {
+            assertFalse(p.permits(false) || p.permits(true) || p.present(), p.toString());
+        }
+        assertEquals(-1, Pte.LOCKED.frame());
+        assertEquals(1, Pte.Migration.of(1).frame());
+        assertEquals("locked", Pte.LOCKED.toString());
+        assertEquals("mig(f1)", Pte.Migration.of(1).toString());
+        assertEquals("-", Pte.INVALID.toString());
+        assertTrue(Pte.valid(0, Perm.RW).permits(true) && !Pte.valid(0, Perm.RO).permits(true) && Pte.valid(0, Perm.RO).permits(false));
+        tlbcheck.model.kernel.PteCondition valid = tlbcheck.model.kernel.PteCondition.VALID;
+        assertTrue(valid.test(Pte.valid(0, Perm.RO), false));
+        assertFalse(valid.test(Pte.INVALID, false) || valid.test(Pte.Migration.of(0), false));
+        tlbcheck.model.kernel.PteCondition invalid = tlbcheck.model.kernel.PteCondition.INVALID;
+        assertTrue(invalid.test(Pte.INVALID, false));
+        assertFalse(invalid.test(Pte.Migration.of(0), false), "a migration entry is not pte_none");
+        tlbcheck.model.kernel.PteCondition wf = tlbcheck.model.kernel.PteCondition.WRITE_FAULT_ON_READ_ONLY;
+        assertTrue(wf.test(Pte.valid(0, Perm.RO), true));
+        assertFalse(wf.test(Pte.valid(0, Perm.RO), false) || wf.test(Pte.valid(0, Perm.RW), true));
+        assertEquals(Variants.V1.name(), Variants.V1.toString());
+        Model m = new Model(Variants.V1);
+        assertEquals(m.initial(), Replay.run(m, java.util.List.of(), java.util.List.of()).finalState(m));
+        Replay.Outcome one = Replay.run(m, java.util.List.of(new CpuFill(0, 0)), java.util.List.of());
+        assertEquals(Pte.valid(0, Perm.RO), one.finalState(m).cpuTlb(0, 0));
+        assertEquals(java.util.List.of(new CpuFill(0, 0)), one.steps().toJavaList());
+    }
 }
