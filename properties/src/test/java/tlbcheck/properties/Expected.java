@@ -63,7 +63,11 @@ final class Expected {
             // (6.4 from invalidate_range_end, which closes before the copy; 6.6 from ptep_clear_flush).
             entry("V1", 9, HOLDS), entry("V2", 9, HOLDS), entry("V3", 9, HOLDS), entry("V4", 9, HOLDS),
             entry("V5", 9, HOLDS), entry("V6", 9, HOLDS), entry("V7", 9, HOLDS), entry("V8", 9, HOLDS),
-            entry("V9", 9, HOLDS));
+            entry("V9", 9, HOLDS),
+            // 5 on stage 1 (the SMMU platforms): every catalogued procedure that changes a PTE's frame clears it
+            // first (a migration entry, ptep_clear_flush before set_pte_at), so no TLB can hold two translations.
+            entry("V1", 5, HOLDS), entry("V2", 5, HOLDS), entry("V3", 5, HOLDS), entry("V4", 5, HOLDS),
+            entry("V5", 5, HOLDS), entry("V6", 5, HOLDS));
 
     private static io.vavr.Tuple2<String, String> entry(String row, int invariant, String verdict) {
         return io.vavr.Tuple.of(row + "/" + invariant, verdict);
