@@ -10,11 +10,28 @@ package tlbcheck.model;
  * @param hostMm for an arm64 guest: whether its memory is the process's (a VMM's anonymous memory, as in a real VM):
  *     stage 2 is faulted in from the process PTEs and KVM subscribes to the process's mmu notifier, so an munmap or
  *     a migration on the host reaches the guest. Without it, guest memory is one stage-2 block KVM owns.
+ * @param bbmNoAbort at FEAT_BBM level 2, whether the hardware has the no-abort property (Linux's BBML2_NOABORT): a TLB
+ *     holding two entries that differ only in size returns one of them. Without it the hardware may raise a TLB
+ *     conflict abort instead, so even a size-only overlap is a conflict. Every built-in platform has it.
  */
-public record Platform(boolean btm, int bbmLevel, Guest guest, boolean hostMm) {
+public record Platform(boolean btm, int bbmLevel, Guest guest, boolean hostMm, boolean bbmNoAbort) {
 
     public Platform(boolean btm, int bbmLevel, Guest guest) {
         this(btm, bbmLevel, guest, false);
+    }
+
+    public Platform(boolean btm, int bbmLevel, Guest guest, boolean hostMm) {
+        this(btm, bbmLevel, guest, hostMm, true);
+    }
+
+    /** The same hardware without the no-abort property: FEAT_BBM level 2 that may raise a TLB conflict abort. */
+    public Platform mayRaiseConflictAbort() {
+        return new Platform(btm, bbmLevel, guest, hostMm, false);
+    }
+
+    /** Whether a TLB may hold two entries of one frame that differ only in size without a conflict (abort). */
+    public boolean sizeChangeWithoutBreak() {
+        return bbm2() && bbmNoAbort;
     }
 
     /**
@@ -62,7 +79,8 @@ public record Platform(boolean btm, int bbmLevel, Guest guest, boolean hostMm) {
         switch (guest) {
             case X86_APIC: return "x86+KVM(APIC-access page)";
             case X86: return "x86+KVM(no APIC-access page)";
-            case ARM64_STAGE2: return "arm64+KVM(stage-2, FEAT_BBM level " + bbmLevel + (hostMm ? ", on the host mm" : "") + ")";
+            case ARM64_STAGE2: return "arm64+KVM(stage-2, FEAT_BBM level " + bbmLevel + (bbm2() && !bbmNoAbort ? " without no-abort" : "")
+                    + (hostMm ? ", on the host mm" : "") + ")";
             default: return btm ? "arm64+SMMUv3(BTM)" : "arm64+SMMUv3(no BTM)";
         }
     }

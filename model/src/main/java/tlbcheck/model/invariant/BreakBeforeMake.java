@@ -10,7 +10,8 @@ import tlbcheck.model.Transition;
 
 /**
  * Invariant 5: no TLB holds two valid entries that overlap the same address with a different frame
- * or size (a TLB conflict), unless the platform has FEAT_BBM level 2 and only the size differs. At
+ * or size (a TLB conflict), unless the platform has FEAT_BBM level 2 with the no-abort property and only the size
+ * differs (without that property the hardware may raise a TLB conflict abort on such a pair). At
  * stage 2 that is a vCPU holding a stale block entry beside a page entry for one guest page; at both
  * stages it is a CPU, SMMU or vCPU TLB holding two entries of different frames for one address
  * ({@link Pte.Both}: the entry was changed valid to valid without a break), which no FEAT_BBM level allows.
@@ -77,11 +78,13 @@ public final class BreakBeforeMake implements Invariant {
                 Pte page = k.vcpuTlb(c, g);
                 if (!block.present() || !page.present()) continue;
                 boolean sameFrame = block.frame() == page.frame();
-                if (model.platform().bbm2() && sameFrame) continue;
+                if (model.platform().sizeChangeWithoutBreak() && sameFrame) continue;
                 return Option.some(violation("TLB conflict on vCPU" + c + ": guest page " + g + " is cached both by the"
                                 + " block entry (" + block + ") and a page entry (" + page + ")"
-                                + (sameFrame ? "; only the size differs, which needs FEAT_BBM level 2 (this platform has level "
-                                + model.platform().bbmLevel() + ")" : "; the frames differ") + " - valid to valid without a break",
+                                + (sameFrame ? "; only the size differs, which needs FEAT_BBM level 2 with the no-abort property"
+                                + " (this platform has level " + model.platform().bbmLevel()
+                                + (model.platform().bbm2() ? ", without it: a TLB conflict abort is possible" : "") + ")"
+                                : "; the frames differ") + " - valid to valid without a break",
                         "vCPU" + c + ": block " + k.vcpuBlocks().get(c) + ", page g" + g + " " + page + "; stage 2 g" + g
                                 + " " + k.mapping(g)));
             }
