@@ -121,6 +121,9 @@ public final class Explorer {
         final long[] successors = new long[steps.length * words];
         final long[] fps = new long[steps.length];
         LongBuffer out = new LongBuffer();
+        /** The slots of the states this thread added during the level, in the order of {@code out}: closing them needs no search. */
+        int[] slots = new int[1024];
+        int added;
         Level level;
         VisitedSet visited;
         long transitions;
@@ -132,6 +135,7 @@ public final class Explorer {
             this.level = level;
             this.visited = visited;
             this.out = out;
+            added = 0;
             transitions = 0;
             deadlocks = 0;
             minDeadlock = Long.MAX_VALUE;
@@ -172,7 +176,10 @@ public final class Explorer {
             }
             visited.touch(fps, n);
             for (int j = 0; j < n; j++) {
-                if (visited.insert(fps[j], parentFp)) {
+                int slot = visited.add(fps[j], parentFp);
+                if (slot >= 0) {
+                    if (added == slots.length) slots = java.util.Arrays.copyOf(slots, 2 * added);
+                    slots[added++] = slot;
                     out.add(fps[j]);
                     out.add(successors, j * words, words);
                 }
@@ -182,7 +189,7 @@ public final class Explorer {
         /** Closes the states this thread added during the level: their parents are final. */
         Void close() {
             long[] b = out.array();
-            for (int i = 0; i < out.size(); i += words + 1) visited.close(b[i]);
+            for (int i = 0, k = 0; i < out.size(); i += words + 1, k++) visited.close(b[i], slots[k]);
             return null;
         }
     }
@@ -270,7 +277,9 @@ public final class Explorer {
                 if (deadlocks == 0 && levelDeadlocks > 0) firstDeadlock = levelDeadlock;
                 deadlocks += levelDeadlocks;
                 Level following = new Level(next);
-                peakFrontierBytes = Math.max(peakFrontierBytes, level.bytes() + following.bytes());
+                long slotBytes = 0;
+                for (Worker w : workers) slotBytes += 4L * w.slots.length;
+                peakFrontierBytes = Math.max(peakFrontierBytes, level.bytes() + following.bytes() + slotBytes);
                 if (violating != Long.MAX_VALUE) {
                     Array<Step> trace = trace(visited, violating);
                     Violation v = violationAt(trace);

@@ -102,6 +102,11 @@ final class VisitedSet {
      * during this level) keeps the smallest parent offered. Safe against concurrent inserts.
      */
     boolean insert(long fp, long parent) {
+        return add(fp, parent) >= 0;
+    }
+
+    /** {@link #insert}, giving the slot of a new fingerprint (for {@link #close(long, int)}) or -1 if it was there. */
+    int add(long fp, long parent) {
         long[] t = table;
         int m = mask;
         for (int i = slot(fp, m); ; i = (i + 1) & m) {
@@ -112,13 +117,13 @@ final class VisitedSet {
                         throw new IllegalStateException("visited set over " + HARD_LOAD + " load: the explorer did not grow it");
                     }
                     offer(t, 2 * i + 1, parent);
-                    return true;
+                    return i;
                 }
                 key = (long) SLOT.getVolatile(t, 2 * i);
             }
             if (key == fp) {
                 offer(t, 2 * i + 1, parent);
-                return false;
+                return -1;
             }
         }
     }
@@ -136,7 +141,13 @@ final class VisitedSet {
 
     /** Closes a state added during the level just finished: its parent is final. */
     void close(long fp) {
-        int at = 2 * find(fp) + 1;
+        close(fp, find(fp));
+    }
+
+    /** {@link #close(long)} given the slot {@link #add} gave, unless a grow has moved the fingerprint since. */
+    void close(long fp, int slot) {
+        if (slot >= table.length / 2 || table[2 * slot] != fp) slot = find(fp);
+        int at = 2 * slot + 1;
         long cur = table[at];
         table[at] = cur == OPEN ? ROOT : cur & ~OPEN;
     }
