@@ -96,13 +96,7 @@ public record Kvm(int invalidating, boolean mmuLock, Array<Pte> s2, Pte s2Block,
      * change of frame without a break leaves the vCPUs caching the page holding both ({@link TranslationCache}).
      */
     public Kvm withS2(int page, Pte entry) {
-        Array<Array<Pte>> tlbs = vcpuTlbs;
-        if (TranslationCache.remaps(s2.get(page), entry)) {
-            for (int c = 0; c < tlbs.size(); c++) {
-                Pte both = TranslationCache.remapped(tlbs.get(c).get(page), entry);
-                if (both != tlbs.get(c).get(page)) tlbs = tlbs.update(c, tlbs.get(c).update(page, both));
-            }
-        }
+        Array<Array<Pte>> tlbs = TranslationCache.remap(vcpuTlbs, page, s2.get(page), entry);
         return new Kvm(invalidating, mmuLock, s2.update(page, entry), s2Block, tlbs, vcpuBlocks, apicFrame, apicReload,
                 apicReloading, s2.get(page).equals(entry) ? vcpuNoProgress : zeroed(vcpuNoProgress));
     }

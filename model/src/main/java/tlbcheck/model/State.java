@@ -59,18 +59,8 @@ public record State(Array<Pte> ptes,
      * ({@link TranslationCache}); no debt is paid by that, since the old entry is still there.
      */
     public State withPte(int page, Pte pte) {
-        Array<Array<Pte>> cpu = cpuTlbs;
-        Array<Array<Pte>> smmu = smmuTlbs;
-        if (TranslationCache.remaps(ptes.get(page), pte)) {
-            for (int c = 0; c < cpu.size(); c++) {
-                Pte both = TranslationCache.remapped(cpu.get(c).get(page), pte);
-                if (both != cpu.get(c).get(page)) cpu = cpu.update(c, cpu.get(c).update(page, both));
-            }
-            for (int m = 0; m < smmu.size(); m++) {
-                Pte both = TranslationCache.remapped(smmu.get(m).get(page), pte);
-                if (both != smmu.get(m).get(page)) smmu = smmu.update(m, smmu.get(m).update(page, both));
-            }
-        }
+        Array<Array<Pte>> cpu = TranslationCache.remap(cpuTlbs, page, ptes.get(page), pte);
+        Array<Array<Pte>> smmu = TranslationCache.remap(smmuTlbs, page, ptes.get(page), pte);
         Array<Device> devs = devices;
         for (int d = 0; d < devs.size(); d++) {
             Device dev = devs.get(d);

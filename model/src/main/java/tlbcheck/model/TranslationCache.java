@@ -1,5 +1,7 @@
 package tlbcheck.model;
 
+import io.vavr.collection.Array;
+
 /**
  * What a translation cache (a CPU's TLB, an SMMU's, a vCPU's page entries: one concept with three owners) may hold
  * for one address. A walk caches a valid entry in an empty slot. When the entry is changed from one valid
@@ -19,8 +21,24 @@ public final class TranslationCache {
     }
 
     /** A slot holding {@code cached} after its address's entry was remapped to {@code next} ({@link #remaps}). */
-    public static Pte remapped(Pte cached, Pte next) {
+    private static Pte remapped(Pte cached, Pte next) {
         return cached instanceof Pte.Valid v && v.frame() != next.frame() ? Pte.Both.of(v, (Pte.Valid) next) : cached;
+    }
+
+    /**
+     * The caches (one row of slots per owner) after the entry for {@code page} was written from {@code old} to
+     * {@code next}: on a remap every owner caching the page holds both; otherwise the same rows.
+     */
+    public static Array<Array<Pte>> remap(
+            Array<Array<Pte>> caches, int page, Pte old, Pte next) {
+        if (!remaps(old, next)) return caches;
+        Array<Array<Pte>> out = caches;
+        for (int owner = 0; owner < out.size(); owner++) {
+            Pte cached = out.get(owner).get(page);
+            Pte both = remapped(cached, next);
+            if (both != cached) out = out.update(owner, out.get(owner).update(page, both));
+        }
+        return out;
     }
 
     /** Whether {@code after} still holds what {@code before} held (it may hold a second entry beside it). */
