@@ -7,11 +7,17 @@ import io.vavr.control.Option;
  * The whole machine at one instant, as one immutable value: the process page table, every CPU and
  * SMMU TLB, the frames, the locks, the procedures in flight (one slot per CPU) and the devices.
  * Two equal states are {@code equals} and hash alike, so random and exhaustive search share it.
+ *
+ * @param freeRank per frame: 0 while it is in use; for a free frame, its place on the free list, 1 for the
+ *     frame the allocator hands out next. The list is last in, first out, as the per-CPU free lists are
+ *     ({@code free_unref_page} puts a page at the head, {@code rmqueue_pcplist} takes the head): the frame freed
+ *     last, the one a stale TLB most likely still names, is reused first. The order depends only on what was
+ *     freed when, never on frame numbers, so renaming frames is a symmetry of the model that the explorer uses.
  */
 public record State(Array<Pte> ptes,
                     Array<Array<Pte>> cpuTlbs,
                     Array<Array<Pte>> smmuTlbs,
-                    Array<Boolean> frameInUse,
+                    Array<Integer> freeRank,
                     Locks locks,
                     Array<Option<Running>> running,
                     Array<Device> devices,
@@ -19,7 +25,8 @@ public record State(Array<Pte> ptes,
 
     /**
      * Page i mapped read-only to frame i, except that the last {@code scope.aliases()} pages map the first pages'
-     * frames again (page {@code pages - aliases + i} maps frame i); the remaining frames free; every cache empty.
+     * frames again (page {@code pages - aliases + i} maps frame i); the remaining frames free, the lowest first on
+     * the free list; every cache empty.
      * Under an arm64 VM, guest memory is the stage-2 block's and the process maps none of it, unless the VM runs on the
      * host mm: then the process maps it and stage 2 starts empty, to be faulted in from the PTEs.
      */
@@ -34,7 +41,7 @@ public record State(Array<Pte> ptes,
         return new State(ptes,
                 Array.fill(scope.cpus(), emptyTlb),
                 Array.fill(scope.smmus(), emptyTlb),
-                Array.range(0, scope.frames()).map(f -> f < distinct),
+                Array.range(0, scope.frames()).map(f -> f < distinct ? 0 : f - distinct + 1),
                 Locks.free(scope.pages()),
                 Array.fill(scope.cpus(), Option.none()),
                 Array.fill(scope.smmus(), Device.IDLE),
@@ -44,12 +51,12 @@ public record State(Array<Pte> ptes,
     public int pages() { return ptes.size(); }
     public int cpus() { return cpuTlbs.size(); }
     public int smmus() { return smmuTlbs.size(); }
-    public int frames() { return frameInUse.size(); }
+    public int frames() { return freeRank.size(); }
 
     public Pte pte(int page) { return ptes.get(page); }
     public Pte cpuTlb(int cpu, int page) { return cpuTlbs.get(cpu).get(page); }
     public Pte smmuTlb(int smmu, int page) { return smmuTlbs.get(smmu).get(page); }
-    public boolean frameFree(int frame) { return !frameInUse.get(frame); }
+    public boolean frameFree(int frame) { return freeRank.get(frame) > 0; }
     public Option<Running> running(int cpu) { return running.get(cpu); }
     public Device device(int dev) { return devices.get(dev); }
 
@@ -68,18 +75,18 @@ public record State(Array<Pte> ptes,
                 devs = devs.update(d, new Device(dev.status(), dev.page(), dev.write(), 0));
             }
         }
-        return new State(ptes.update(page, pte), cpu, smmu, frameInUse, locks, running, devs, kvm);
+        return new State(ptes.update(page, pte), cpu, smmu, freeRank, locks, running, devs, kvm);
     }
 
     /** Changes a CPU TLB entry; a procedure that owed this entry's invalidation no longer does. */
     public State withCpuTlb(int cpu, int page, Pte entry) {
         return new State(ptes, cpuTlbs.update(cpu, cpuTlbs.get(cpu).update(page, entry)),
-                smmuTlbs, frameInUse, locks, paid(running, page, Running.cpuBit(cpu)), devices, kvm);
+                smmuTlbs, freeRank, locks, paid(running, page, Running.cpuBit(cpu)), devices, kvm);
     }
 
     public State withSmmuTlb(int smmu, int page, Pte entry) {
         return new State(ptes, cpuTlbs, smmuTlbs.update(smmu, smmuTlbs.get(smmu).update(page, entry)),
-                frameInUse, locks, paid(running, page, Running.smmuBit(smmu) | Running.smmuDiffersBit(smmu)), devices, kvm);
+                freeRank, locks, paid(running, page, Running.smmuBit(smmu) | Running.smmuDiffersBit(smmu)), devices, kvm);
     }
 
     /**
@@ -129,16 +136,28 @@ public record State(Array<Pte> ptes,
         return out;
     }
 
+    /**
+     * Allocates a free frame ({@code inUse}), taking it off the free list, or frees one, putting it at the head of
+     * the list; a frame already so is left where it is.
+     */
     public State withFrame(int frame, boolean inUse) {
-        return new State(ptes, cpuTlbs, smmuTlbs, frameInUse.update(frame, inUse), locks, running, devices, kvm);
+        int rank = freeRank.get(frame);
+        if (inUse == (rank == 0)) return this;
+        Integer[] next = freeRank.toJavaArray(Integer[]::new);
+        for (int f = 0; f < next.length; f++) {
+            if (inUse && next[f] > rank) next[f] = next[f] - 1;
+            if (!inUse && next[f] > 0) next[f] = next[f] + 1;
+        }
+        next[frame] = inUse ? 0 : 1;
+        return new State(ptes, cpuTlbs, smmuTlbs, Array.of(next), locks, running, devices, kvm);
     }
 
     public State withLocks(Locks next) {
-        return new State(ptes, cpuTlbs, smmuTlbs, frameInUse, next, running, devices, kvm);
+        return new State(ptes, cpuTlbs, smmuTlbs, freeRank, next, running, devices, kvm);
     }
 
     public State withRunning(int cpu, Option<Running> next) {
-        return new State(ptes, cpuTlbs, smmuTlbs, frameInUse, locks, running.update(cpu, next), devices, kvm);
+        return new State(ptes, cpuTlbs, smmuTlbs, freeRank, locks, running.update(cpu, next), devices, kvm);
     }
 
     public State withRunning(int cpu, Running next) {
@@ -158,11 +177,11 @@ public record State(Array<Pte> ptes,
                 }
             }
         }
-        return new State(ptes, cpuTlbs, smmuTlbs, frameInUse, locks, r, devices, next);
+        return new State(ptes, cpuTlbs, smmuTlbs, freeRank, locks, r, devices, next);
     }
 
     public State withDevice(int dev, Device next) {
-        return new State(ptes, cpuTlbs, smmuTlbs, frameInUse, locks, running, devices.update(dev, next), kvm);
+        return new State(ptes, cpuTlbs, smmuTlbs, freeRank, locks, running, devices.update(dev, next), kvm);
     }
 
     /**
@@ -191,10 +210,14 @@ public record State(Array<Pte> ptes,
         return false;
     }
 
-    /** The lowest free frame, or -1. Frames are interchangeable, so always taking the lowest loses no behaviour. */
-    public int lowestFreeFrame() {
-        for (int f = 0; f < frameInUse.size(); f++) {
-            if (!frameInUse.get(f)) {
+    /**
+     * The frame the allocator hands out next: the one freed last ({@link #freeRank}), or -1 when none is free. The
+     * allocator's real choice depends on much the model leaves out; the head of the free list is the choice that
+     * reuses a frame soonest after it is freed.
+     */
+    public int nextFreeFrame() {
+        for (int f = 0; f < freeRank.size(); f++) {
+            if (freeRank.get(f) == 1) {
                 return f;
             }
         }

@@ -34,13 +34,14 @@ public final class Explorer {
      * @param seconds time limit
      * @param threads expansion threads
      * @param progressSeconds print a progress line this often (0: never)
-     * @param cpuSymmetry whether states that differ only by a renaming of CPUs count as one; off only to check
-     *     that the reduction keeps every verdict and shortest length
+     * @param symmetry which renamings count as the same state ({@link Symmetry}); less than {@code ALL} only to check
+     *     that the reductions keep every verdict and shortest length, or for an op that names a page or a frame by
+     *     its number
      */
     public record Config(int maxDepth, long maxStates, double seconds, int threads, double progressSeconds,
-                         boolean cpuSymmetry) {
+                         Symmetry symmetry) {
         public Config(int maxDepth, long maxStates, double seconds, int threads, double progressSeconds) {
-            this(maxDepth, maxStates, seconds, threads, progressSeconds, true);
+            this(maxDepth, maxStates, seconds, threads, progressSeconds, Symmetry.ALL);
         }
 
         public static Config defaults() {
@@ -48,28 +49,28 @@ public final class Explorer {
         }
 
         public Config withMaxDepth(int depth) {
-            return new Config(depth, maxStates, seconds, threads, progressSeconds, cpuSymmetry);
+            return new Config(depth, maxStates, seconds, threads, progressSeconds, symmetry);
         }
 
         public Config withThreads(int n) {
-            return new Config(maxDepth, maxStates, seconds, n, progressSeconds, cpuSymmetry);
+            return new Config(maxDepth, maxStates, seconds, n, progressSeconds, symmetry);
         }
 
         public Config withProgress(double every) {
-            return new Config(maxDepth, maxStates, seconds, threads, every, cpuSymmetry);
+            return new Config(maxDepth, maxStates, seconds, threads, every, symmetry);
         }
 
         /** The time limit, a safety net only: a run it stops says so ({@code stoppedBy: time}). */
         public Config withSeconds(double s) {
-            return new Config(maxDepth, maxStates, s, threads, progressSeconds, cpuSymmetry);
+            return new Config(maxDepth, maxStates, s, threads, progressSeconds, symmetry);
         }
 
         public Config withMaxStates(long n) {
-            return new Config(maxDepth, n, seconds, threads, progressSeconds, cpuSymmetry);
+            return new Config(maxDepth, n, seconds, threads, progressSeconds, symmetry);
         }
 
-        public Config withCpuSymmetry(boolean on) {
-            return new Config(maxDepth, maxStates, seconds, threads, progressSeconds, on);
+        public Config withSymmetry(Symmetry which) {
+            return new Config(maxDepth, maxStates, seconds, threads, progressSeconds, which);
         }
     }
 
@@ -82,11 +83,11 @@ public final class Explorer {
     /** Takes each level's states last first: a test's way to change who reaches a state first, deterministically. */
     private final boolean reversed;
 
-    private Explorer(Model model, Invariant invariant, boolean cpuSymmetry, boolean reversed) {
+    private Explorer(Model model, Invariant invariant, Symmetry symmetry, boolean reversed) {
         this.reversed = reversed;
         this.model = model;
         this.invariant = invariant;
-        this.codec = new StateCodec(model, cpuSymmetry);
+        this.codec = new StateCodec(model, symmetry);
         this.steps = model.candidates().toJavaArray(Step[]::new);
         this.words = codec.words();
     }
@@ -96,12 +97,12 @@ public final class Explorer {
     }
 
     public static ExploreResult explore(Model model, Invariant invariant, Config config, Consumer<String> progress) {
-        return new Explorer(model, invariant, config.cpuSymmetry(), false).run(config, progress);
+        return new Explorer(model, invariant, config.symmetry(), false).run(config, progress);
     }
 
     /** As {@link #explore}, taking every level's states in the opposite order: the answer must not change. */
     static ExploreResult exploreReversed(Model model, Invariant invariant, Config config) {
-        return new Explorer(model, invariant, config.cpuSymmetry(), true).run(config, line -> {});
+        return new Explorer(model, invariant, config.symmetry(), true).run(config, line -> {});
     }
 
     private long fingerprint(State s, long[] scratch) {

@@ -14,46 +14,109 @@ import tlbcheck.model.State;
 
 /**
  * Packs a state into a few longs, and back, for the explorer's queue; and gives the 64-bit
- * fingerprint of a state's canonical form. CPUs are interchangeable (every step names its CPU and
- * nothing else tells CPUs apart), so the canonical form sorts them: states that differ only by a
- * renaming of CPUs share one fingerprint.
+ * fingerprint of a state's canonical form: states that differ only by a renaming the model cannot tell
+ * apart ({@link Symmetry}) share one fingerprint. CPUs are put in order of what they cache; frames are
+ * numbered in order of first use (by the pages' PTEs in page order, then the free list from its head, then
+ * what procedures in flight hold); pages are tried in every order and the smallest encoding kept.
  */
 public final class StateCodec {
 
     private static final int PTE_BITS = 5;
     private static final int RUNNING_BITS = 64;
     private static final int DEVICE_BITS = 9;
+    /** How many frames held only by procedures in flight the canonical form numbers in every order. */
+    private static final int MAX_TRIED_REST = 4;
+    /** Every order of k things, for k up to {@link #MAX_TRIED_REST}. */
+    private static final int[][][] PERMUTATIONS = new int[MAX_TRIED_REST + 1][][];
+
+    static {
+        for (int k = 0; k <= MAX_TRIED_REST; k++) PERMUTATIONS[k] = permutations(k);
+    }
+
+    /** PTE codes: valid entries, migration entries and the locked stage-2 entry of up to 8 frames ({@link Pte#code}). */
+    private static final int PTE_CODES = 26;
 
     private final Scope scope;
     private final int frames;
     /** Bits of a TLB slot ({@link #tlbCode}): no more than a PTE's in scopes of up to 3 frames. */
     private final int tlbBits;
+    /** Bits of a frame's place on the free list ({@link State#freeRank}). */
+    private final int rankBits;
     private final int words;
     private final boolean kvm;
     private final boolean cpuSymmetry;
+    private final boolean frameSymmetry;
+    /** The orders of the pages the canonical form tries: every order with page symmetry, else only 0, 1, 2... */
+    private final int[][] pageOrders;
 
     public StateCodec(Model model) {
-        this(model, true);
+        this(model, Symmetry.ALL);
     }
 
-    /** With {@code cpuSymmetry} off, CPUs keep their indices: the unreduced search the reduction is checked against. */
-    public StateCodec(Model model, boolean cpuSymmetry) {
-        this.cpuSymmetry = cpuSymmetry;
+    /** With {@link Symmetry#NONE}, CPUs, pages and frames keep their numbers: the unreduced search the reductions are checked against. */
+    public StateCodec(Model model, Symmetry symmetry) {
+        this.cpuSymmetry = symmetry != Symmetry.NONE;
         this.scope = model.scope();
+        boolean alike = symmetry == Symmetry.ALL && model.platform().guest() == tlbcheck.model.Platform.Guest.NONE
+                && scope.range() == 1;
+        this.frameSymmetry = alike;
+        this.pageOrders = alike && scope.pages() <= 3 ? permutations(scope.pages()) : new int[][] {identity(scope.pages())};
         // A guest page of KVM's own block (no host mm) is backed by the frame of its number.
         this.frames = model.platform().guest() == tlbcheck.model.Platform.Guest.ARM64_STAGE2 && !model.platform().hostMm()
                 ? Math.max(scope.frames(), scope.pages()) : scope.frames();
         this.tlbBits = 32 - Integer.numberOfLeadingZeros(2 * frames + 4 * frames * (frames - 1));
+        this.rankBits = 32 - Integer.numberOfLeadingZeros(scope.frames());
         int kvmBits = model.platform().guest() == tlbcheck.model.Platform.Guest.NONE ? 0
                 : 2 + 1 + PTE_BITS * (scope.pages() + 1) + scope.cpus() * (tlbBits * scope.pages() + PTE_BITS + 3) + 4 + 2;
         int bits = scope.pages() * (PTE_BITS + tlbBits * (scope.cpus() + scope.smmus()) + 1)
-                + scope.frames() + 4 + 3 + 4 + 1 + scope.cpus() * (RUNNING_BITS + extraBits(scope)) + scope.smmus() * DEVICE_BITS + kvmBits;
+                + scope.frames() * rankBits + 4 + 3 + 4 + 1 + scope.cpus() * (RUNNING_BITS + extraBits(scope)) + scope.smmus() * DEVICE_BITS + kvmBits;
         this.kvm = kvmBits > 0;
         this.words = (bits + 63) / 64;
         Preconditions.checkArgument(model.kernel().procedures().size() <= 16, "at most 16 procedures can be encoded");
         for (var p : model.kernel().procedures()) {
             Preconditions.checkArgument(p.length() < 64, "procedure %s has %s ops; at most 63 can be encoded",
                     p.name(), p.length());
+        }
+    }
+
+    /** Whether this codec renames pages and frames too (not only CPUs). */
+    public boolean pagesAndFramesAlike() {
+        return frameSymmetry;
+    }
+
+    /** How many states at most one canonical state stands for: the size of the group of renamings used. */
+    public long orbitBound() {
+        long n = 1;
+        if (cpuSymmetry) n *= factorial(scope.cpus());
+        if (frameSymmetry) n *= factorial(scope.frames()) * pageOrders.length;
+        return n;
+    }
+
+    private static long factorial(int n) {
+        return n <= 1 ? 1 : n * factorial(n - 1);
+    }
+
+    private static int[] identity(int n) {
+        int[] id = new int[n];
+        for (int i = 0; i < n; i++) id[i] = i;
+        return id;
+    }
+
+    private static int[][] permutations(int n) {
+        java.util.List<int[]> out = new java.util.ArrayList<>();
+        permute(identity(n), 0, out);
+        return out.toArray(new int[0][]);
+    }
+
+    private static void permute(int[] a, int k, java.util.List<int[]> out) {
+        if (k == a.length) {
+            out.add(a.clone());
+            return;
+        }
+        for (int i = k; i < a.length; i++) {
+            int t = a[k]; a[k] = a[i]; a[i] = t;
+            permute(a, k + 1, out);
+            t = a[k]; a[k] = a[i]; a[i] = t;
         }
     }
 
@@ -95,16 +158,19 @@ public final class StateCodec {
     }
 
     static long runningCode(Option<Running> o) {
-        if (o.isEmpty()) return 0;
-        Running r = o.get();
+        return o.isEmpty() ? 0 : runningCode(o.get(), o.get().page(), o.get().newFrame());
+    }
+
+    /** The code of a procedure in flight, its page and new frame given as renamed. */
+    static long runningCode(Running r, int page, int newFrame) {
         Preconditions.checkState(r.flushes() < 32 && r.secondary() < 32, "counter overflow in %s", r);
         long c = 1;
         c = c << 4 | r.procedure();
         c = c << 6 | r.pc();
-        c = c << 3 | r.page();
+        c = c << 3 | page;
         c = c << 1 | (r.write() ? 1 : 0);
         c = c << 2 | (r.device() + 1);
-        c = c << 4 | (r.newFrame() + 1);
+        c = c << 4 | (newFrame + 1);
         c = c << 1 | (r.wrotePte() ? 1 : 0);
         c = c << 5 | r.flushes();
         c = c << 5 | r.secondary();
@@ -155,26 +221,6 @@ public final class StateCodec {
         return out;
     }
 
-
-    /**
-     * A CPU's cached translations (its TLB, and under KVM its vCPU's TLB, block entry and no-progress count) as one
-     * key to order CPUs by, most significant first; {@code codes} receives the CPU TLB's code of every page.
-     */
-    private long tlbKey(State s, int cpu, int[] codes, int at) {
-        long k = 0;
-        Array<Pte> tlb = s.cpuTlbs().get(cpu);
-        for (int p = 0; p < s.pages(); p++) {
-            int code = tlbCode(tlb.get(p), frames);
-            codes[at + p] = code;
-            k = k << tlbBits | code;
-        }
-        if (s.kvm().present()) {
-            for (int p = 0; p < s.pages(); p++) k = k << tlbBits | tlbCode(s.kvm().vcpuTlb(cpu, p), frames);
-            k = k << PTE_BITS | s.kvm().vcpuBlocks().get(cpu).code();
-            k = k << 3 | s.kvm().vcpuNoProgress(cpu);
-        }
-        return k;
-    }
 
     private static final class Bits {
         long[] w;
@@ -227,22 +273,154 @@ public final class StateCodec {
 
     /** {@link #encodeCanonical} with its scratch arrays kept between calls; one thread's. */
     final class Encoder {
-        private final int[] codes = new int[scope.cpus() * scope.pages()];
+        private final int pages = scope.pages();
+        /** CPU TLB codes, renamed, CPU-major, pages in the order being tried. */
+        private final int[] codes = new int[scope.cpus() * pages];
         private final long[] run = new long[scope.cpus()];
         private final long[] tlb = new long[scope.cpus()];
         private final int[] order = new int[scope.cpus()];
         private final int[] position = new int[scope.cpus()];
+        /** A page's place in the order being tried. */
+        private final int[] pagePos = new int[pages];
+        /** A frame's new number, and the frame given each number. */
+        private final int[] label = new int[scope.frames()];
+        private final int[] frameAt = new int[scope.frames()];
+        /** PTE and TLB codes renamed by {@link #label}, or null when frames keep their numbers. */
+        private int[] pteMap;
+        private int[] tlbMap;
+        private final java.util.Map<Integer, int[][]> maps = new java.util.HashMap<>();
+        private final long[] candidate = new long[words];
+        private final long[] best = new long[words];
         private final Bits b = new Bits(null, 0);
 
-        /** CPU indices in canonical order, by {@link #tlbKey} then by the running procedure's code; also fills
-         * {@code codes} (CPU TLB codes, CPU-major) and {@code run} (running codes by CPU). */
-        private void canonicalCpuOrder(State s) {
+        /** The frames {@link #labelFixed} left unnumbered, and how many. */
+        private final int[] rest = new int[scope.frames()];
+        private int restCount;
+
+        void encode(State s, long[] out, int offset) {
+            boolean first = true;
+            for (int[] pageOrder : pageOrders) {
+                for (int i = 0; i < pages; i++) pagePos[pageOrder[i]] = i;
+                int fixed = labelFixed(s, pageOrder);
+                int[][] restOrders = restCount <= MAX_TRIED_REST ? PERMUTATIONS[restCount] : PERMUTATIONS[0];
+                if (first && pageOrders.length == 1 && restOrders.length == 1) {
+                    labelRest(fixed, restOrders[0]);
+                    encode(s, pageOrder, out, offset);
+                    return;
+                }
+                for (int[] restOrder : restOrders) {
+                    labelRest(fixed, restOrder);
+                    long[] target = first ? best : candidate;
+                    java.util.Arrays.fill(target, 0);
+                    encode(s, pageOrder, target, 0);
+                    if (!first && before(candidate, best)) System.arraycopy(candidate, 0, best, 0, words);
+                    first = false;
+                }
+            }
+            System.arraycopy(best, 0, out, offset, words);
+        }
+
+        private boolean before(long[] x, long[] y) {
+            for (int i = words - 1; i >= 0; i--) {
+                if (x[i] != y[i]) return Long.compareUnsigned(x[i], y[i]) < 0;
+            }
+            return false;
+        }
+
+        private int pte(Pte e) {
+            return pteMap == null ? e.code() : pteMap[e.code()];
+        }
+
+        private int tlbSlot(Pte e) {
+            int code = tlbCode(e, frames);
+            return tlbMap == null ? code : tlbMap[code];
+        }
+
+        private int frame(int f) {
+            return f < 0 ? f : label[f];
+        }
+
+        private int name(int f, int next) {
+            if (f < 0 || label[f] >= 0) return next;
+            label[f] = next;
+            frameAt[next] = f;
+            return next + 1;
+        }
+
+        /**
+         * Numbers the frames in order of first use: the pages' PTEs (a migration entry's frame too) in the order
+         * being tried, then the free list from its head; gives the number of frames numbered, and leaves the
+         * others (frames only procedures in flight hold) in {@link #rest}, for {@link #labelRest}. Without frame
+         * symmetry every frame keeps its number.
+         */
+        private int labelFixed(State s, int[] pageOrder) {
+            int n = label.length;
+            restCount = 0;
+            if (!frameSymmetry) {
+                for (int f = 0; f < n; f++) {
+                    label[f] = f;
+                    frameAt[f] = f;
+                }
+                return n;
+            }
+            java.util.Arrays.fill(label, -1);
+            int next = 0;
+            for (int p : pageOrder) next = name(s.pte(p).frame(), next);
+            for (int rank = 1; next < n; rank++) {
+                int f = 0;
+                while (f < n && s.freeRank().get(f) != rank) f++;
+                if (f == n) break;
+                next = name(f, next);
+            }
+            for (int f = 0; f < n; f++) if (label[f] < 0) rest[restCount++] = f;
+            return next;
+        }
+
+        /**
+         * Numbers the frames left in {@link #rest} from {@code fixed} on, in the given order of them. The encoder tries
+         * every order (up to {@link #MAX_TRIED_REST} such frames; more keep the order of their numbers, which can only
+         * leave two renamings of a state apart, never merge states that differ).
+         */
+        private void labelRest(int fixed, int[] restOrder) {
+            if (!frameSymmetry) {
+                pteMap = null;
+                tlbMap = null;
+                return;
+            }
+            for (int j = 0; j < restCount; j++) {
+                int f = rest[restOrder.length == restCount ? restOrder[j] : j];
+                label[f] = fixed + j;
+                frameAt[fixed + j] = f;
+            }
+            int n = label.length;
+            int key = 0;
+            for (int f = 0; f < n; f++) key = key * n + label[f];
+            int[][] m = maps.computeIfAbsent(key, k -> renamings(label));
+            pteMap = m[0];
+            tlbMap = m[1];
+        }
+
+        /** CPU indices in canonical order, by what each caches (its TLB, and under KVM its vCPU's), then by the
+         * running procedure's code; also fills {@code codes} and {@code run}. */
+        private void canonicalCpuOrder(State s, int[] pageOrder) {
             int n = s.cpus();
-            int pages = s.pages();
             for (int c = 0; c < n; c++) {
                 order[c] = c;
-                tlb[c] = tlbKey(s, c, codes, c * pages);
-                run[c] = runningCode(s.running(c));
+                long k = 0;
+                Array<Pte> row = s.cpuTlbs().get(c);
+                for (int i = 0; i < pages; i++) {
+                    int code = tlbSlot(row.get(pageOrder[i]));
+                    codes[c * pages + i] = code;
+                    k = k << tlbBits | code;
+                }
+                if (s.kvm().present()) {
+                    for (int p = 0; p < pages; p++) k = k << tlbBits | tlbCode(s.kvm().vcpuTlb(c, p), frames);
+                    k = k << PTE_BITS | s.kvm().vcpuBlocks().get(c).code();
+                    k = k << 3 | s.kvm().vcpuNoProgress(c);
+                }
+                tlb[c] = k;
+                Option<Running> r = s.running(c);
+                run[c] = r.isEmpty() ? 0 : runningCode(r.get(), pagePos[r.get().page()], frame(r.get().newFrame()));
             }
             for (int i = 1; i < n && cpuSymmetry; i++) { // insertion sort: n is 2 to 4
                 int c = order[i];
@@ -255,20 +433,20 @@ public final class StateCodec {
             }
         }
 
-        void encode(State s, long[] out, int offset) {
-            int pages = s.pages();
-            canonicalCpuOrder(s);
+        private void encode(State s, int[] pageOrder, long[] out, int offset) {
+            canonicalCpuOrder(s, pageOrder);
             Bits b = this.b;
             b.reset(out, offset);
             Array<Array<Pte>> smmuTlbs = s.smmuTlbs();
             Locks locks = s.locks();
-            for (int p = 0; p < pages; p++) {
-                b.put(s.pte(p).code(), PTE_BITS);
-                for (int c : order) b.put(codes[c * pages + p], tlbBits);
-                for (int m = 0; m < smmuTlbs.size(); m++) b.put(tlbCode(smmuTlbs.get(m).get(p), frames), tlbBits);
+            for (int i = 0; i < pages; i++) {
+                int p = pageOrder[i];
+                b.put(pte(s.pte(p)), PTE_BITS);
+                for (int c : order) b.put(codes[c * pages + i], tlbBits);
+                for (int m = 0; m < smmuTlbs.size(); m++) b.put(tlbSlot(smmuTlbs.get(m).get(p)), tlbBits);
                 b.put(locks.ptlHeld(p) ? 1 : 0, 1);
             }
-            for (int f = 0; f < s.frames(); f++) b.put(s.frameFree(f) ? 0 : 1, 1);
+            for (int j = 0; j < s.frames(); j++) b.put(s.freeRank().get(frameAt[j]), rankBits);
             b.put(locks.mmapReaders(), 3);
             b.put(locks.mmapWriter() ? 1 : 0, 1);
             b.put(locks.tlbFlushPending(), 3);
@@ -285,14 +463,16 @@ public final class StateCodec {
                 }
                 Running x = r.get();
                 b.put(x.pages() - 1, 2);
-                b.put(x.ptep(), 3);
-                b.put(x.oldFrames(), scope.frames());
+                b.put(pagePos[x.ptep()], 3);
+                int old = 0;
+                for (int f = 0; f < label.length; f++) if (x.unmapped(f)) old |= 1 << label[f];
+                b.put(old, scope.frames());
                 b.put(x.owed() == 0 ? 0 : renamed(x.owed(), position), Running.OWED_BITS * scope.range());
             }
             for (int d = 0; d < s.smmus(); d++) {
                 Device dev = s.device(d);
                 b.put(dev.status().ordinal(), 2);
-                b.put(dev.page(), 3);
+                b.put(dev.outstanding() ? pagePos[dev.page()] : dev.page(), 3);
                 b.put(dev.write() ? 1 : 0, 1);
                 b.put(dev.noProgress(), 3);
             }
@@ -314,6 +494,28 @@ public final class StateCodec {
         }
     }
 
+    /** The PTE codes and the TLB slot codes with every frame f renamed to {@code label[f]}. */
+    private int[][] renamings(int[] label) {
+        int[] pteMap = new int[PTE_CODES];
+        for (int code = 0; code < PTE_CODES; code++) {
+            Pte e = Pte.fromCode(code);
+            pteMap[code] = e.frame() >= 0 && e.frame() < label.length ? renamed(e, label).code() : code;
+        }
+        int[] tlbMap = new int[1 << tlbBits];
+        int slots = 1 + 2 * frames + 4 * frames * (frames - 1);
+        for (int code = 0; code < slots; code++) tlbMap[code] = tlbCode(renamed(tlbEntry(code, frames), label), frames);
+        return new int[][] {pteMap, tlbMap};
+    }
+
+    private static Pte renamed(Pte e, int[] label) {
+        if (e instanceof Pte.Valid v) return Pte.valid(label[v.frame()], v.perm());
+        if (e instanceof Pte.Migration m) return Pte.Migration.of(label[m.frame()]);
+        if (e instanceof Pte.Both both) {
+            return Pte.Both.of((Pte.Valid) renamed(both.older(), label), (Pte.Valid) renamed(both.newer(), label));
+        }
+        return e;
+    }
+
     public State decode(long[] in, int offset) {
         Bits b = new Bits(in, offset);
         int pages = scope.pages();
@@ -327,8 +529,8 @@ public final class StateCodec {
             for (int m = 0; m < scope.smmus(); m++) smmu[m][p] = tlbEntry((int) b.get(tlbBits), frames);
             ptl[p] = b.get(1) == 1;
         }
-        Boolean[] inUse = new Boolean[scope.frames()];
-        for (int f = 0; f < inUse.length; f++) inUse[f] = b.get(1) == 1;
+        Integer[] freeRank = new Integer[scope.frames()];
+        for (int f = 0; f < freeRank.length; f++) freeRank[f] = (int) b.get(rankBits);
         int readers = (int) b.get(3);
         boolean writer = b.get(1) == 1;
         int tlbFlushPending = (int) b.get(3);
@@ -376,7 +578,7 @@ public final class StateCodec {
             kvmState = new tlbcheck.model.Kvm(invalidating, mmuLock, Array.of(s2), block, Array.ofAll(vtlb),
                     Array.of(vblock), apic, reload, reloading, Array.of(noProgress));
         }
-        return new State(Array.of(ptes), Array.of(cpu).map(Array::of), Array.of(smmu).map(Array::of), Array.of(inUse),
+        return new State(Array.of(ptes), Array.of(cpu).map(Array::of), Array.of(smmu).map(Array::of), Array.of(freeRank),
                 new Locks(readers, writer, Array.of(ptl), tlbFlushPending, rmapReaders, rmapWriter, tlbFlushBatched), Array.ofAll(running), Array.ofAll(devices), kvmState);
     }
 

@@ -20,8 +20,8 @@ import tlbcheck.model.invariant.Invariants;
 /**
  * Exhaustive search of a holding variant: distinct states per second, bytes per stored state and the
  * fingerprint collision odds, printed after each exploration. One exploration is one operation. With
- * {@code -p cpuSymmetry=true,false} both searches run, and the second prints the reduction factor (unreduced
- * states over reduced ones; meaningful when both searches are complete).
+ * {@code -p symmetry=ALL,CPUS,NONE} the searches run in turn, and each after the first prints the reduction
+ * factor of every reduction over it (states over reduced states; meaningful when both searches are complete).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SingleShotTime)
@@ -44,8 +44,8 @@ public class ExploreBenchmark {
     @Param({"2"})
     public int threads;
 
-    @Param({"true"})
-    public boolean cpuSymmetry;
+    @Param({"ALL"})
+    public tlbcheck.explore.Symmetry symmetry;
 
     /** States of the last exploration of each (variant, scope, symmetry), for the reduction factor. */
     private static final java.util.Map<String, ExploreResult> LAST = new java.util.concurrent.ConcurrentHashMap<>();
@@ -55,17 +55,17 @@ public class ExploreBenchmark {
         Model model = new Model(Variants.byName(variant), tlbcheck.model.Scope.parse(scope));
         ExploreResult r = Explorer.explore(model, Invariants.all().get(0),
                 Explorer.Config.defaults().withMaxStates(maxStates).withThreads(threads).withProgress(30)
-                        .withCpuSymmetry(cpuSymmetry), System.out::println);
-        System.out.printf("%n%s %s (CPU symmetry %s): %s in %.1fs: %.0f states/s, %.1f bytes/state, collision odds %.2e%n",
-                variant, scope, cpuSymmetry ? "on" : "off", r.verdict(), r.seconds(), r.statesPerSecond(), r.bytesPerState(),
+                        .withSymmetry(symmetry), System.out::println);
+        System.out.printf("%n%s %s (symmetry %s): %s in %.1fs: %.0f states/s, %.1f bytes/state, collision odds %.2e%n",
+                variant, scope, symmetry, r.verdict(), r.seconds(), r.statesPerSecond(), r.bytesPerState(),
                 r.collisionOdds());
-        LAST.put(variant + scope + cpuSymmetry, r);
-        ExploreResult reduced = LAST.get(variant + scope + true);
-        ExploreResult full = LAST.get(variant + scope + false);
-        if (reduced != null && full != null) {
-            System.out.printf("%s %s: reduction factor %.2f (%d states without CPU symmetry, %d with; %s)%n", variant,
-                    scope, (double) full.states() / reduced.states(), full.states(), reduced.states(),
-                    reduced.complete() && full.complete() ? "both complete" : "not both complete: a lower bound at best");
+        LAST.put(variant + scope + symmetry, r);
+        for (tlbcheck.explore.Symmetry more : tlbcheck.explore.Symmetry.values()) {
+            ExploreResult reduced = LAST.get(variant + scope + more);
+            if (more.compareTo(symmetry) <= 0 || reduced == null) continue;
+            System.out.printf("%s %s: reduction factor of symmetry %s over %s: %.2f (%d states against %d; %s)%n", variant,
+                    scope, more, symmetry, (double) r.states() / reduced.states(), r.states(), reduced.states(),
+                    reduced.complete() && r.complete() ? "both complete" : "not both complete: a lower bound at best");
         }
         return r;
     }

@@ -28,8 +28,8 @@ class StateCodecTest {
     @MethodSource("variants")
     void encodingRoundTripsOnRandomWalks(Variant variant) {
         Model model = new Model(variant, variant.smallScope());
-        StateCodec plain = new StateCodec(model, false);
-        StateCodec canonical = new StateCodec(model, true);
+        StateCodec plain = new StateCodec(model, Symmetry.NONE);
+        StateCodec canonical = new StateCodec(model, Symmetry.ALL);
         Generator.Policy policy = new Generator(model).everything();
         SplittableRandom random = new SplittableRandom(variant.name().hashCode());
         int words = plain.words();

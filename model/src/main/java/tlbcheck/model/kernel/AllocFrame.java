@@ -20,17 +20,17 @@ public record AllocFrame() implements Op {
 
     @Override
     public Option<String> refusal(Model model, State state, int cpu, Running running) {
-        return state.lowestFreeFrame() < 0 ? Option.some("no frame is free") : Option.none();
+        return state.nextFreeFrame() < 0 ? Option.some("no frame is free") : Option.none();
     }
 
     @Override
     public boolean ready(Model model, State state, int cpu, Running running) {
-        return state.lowestFreeFrame() >= 0;
+        return state.nextFreeFrame() >= 0;
     }
 
     @Override
     public State apply(Model model, State state, int cpu, Running running) {
-        int frame = state.lowestFreeFrame();
+        int frame = state.nextFreeFrame();
         return state.withFrame(frame, true).withRunning(cpu, running.withNewFrame(frame).next());
     }
 }

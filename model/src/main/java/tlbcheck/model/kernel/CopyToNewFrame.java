@@ -19,7 +19,7 @@ public record CopyToNewFrame() implements Op {
 
     @Override
     public State apply(Model model, State state, int cpu, Running running) {
-        int frame = state.lowestFreeFrame();
+        int frame = state.nextFreeFrame();
         if (running.oldFrame() < 0 || frame < 0) {
             return state.withRunning(cpu, running.next());
         }

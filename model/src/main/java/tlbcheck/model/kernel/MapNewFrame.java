@@ -30,7 +30,7 @@ public record MapNewFrame() implements Op {
         int frame = running.newFrame();
         State s = state;
         if (frame < 0) {
-            frame = s.lowestFreeFrame();
+            frame = s.nextFreeFrame();
             if (frame < 0) return s.withRunning(cpu, running.next());
             s = s.withFrame(frame, true);
         }

@@ -19,7 +19,7 @@ public record S2Make(S2Change change, boolean cas) implements Op {
 
     @Override
     public Option<String> refusal(Model model, State state, int cpu, Running running) {
-        return change == S2Change.MAP && state.lowestFreeFrame() < 0 ? Option.some("no frame is free") : Option.none();
+        return change == S2Change.MAP && state.nextFreeFrame() < 0 ? Option.some("no frame is free") : Option.none();
     }
 
     @Override
@@ -39,7 +39,7 @@ public record S2Make(S2Change change, boolean cas) implements Op {
         State s = state;
         int frame = -1;
         if (change == S2Change.MAP) {
-            frame = s.lowestFreeFrame();
+            frame = s.nextFreeFrame();
             s = s.withFrame(frame, true);
         }
         var made = change.made(k, running.page(), running.snapshot(), frame);
