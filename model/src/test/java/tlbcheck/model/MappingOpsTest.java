@@ -21,7 +21,7 @@ class MappingOpsTest {
     @DisplayName("a migration of page 0 ends with page 0 on the new frame and frame 0 free")
     void migrationOfFrameZero() {
         Scenario s = new Scenario(Variants.V5).then(new Start(0, "migrate", 0, false)).finish(0);
-        assertEquals(Pte.valid(2, Perm.RO), s.state().pte(0), "copied to the lowest free frame");
+        assertEquals(Pte.valid(2, Perm.RO), s.state().pte(0), "copied to the frame at the head of the free list");
         assertTrue(s.state().frameFree(0));
         assertFalse(s.state().frameFree(2));
         // The copy of page 1 lands in frame 0 once page 0's unmap freed it.
@@ -106,7 +106,7 @@ class MappingOpsTest {
         State s = m.initial().withPte(0, Pte.INVALID).withFrame(0, false);
         Running write = Running.start(0, 0, true, -1);
         State mapped = tlbcheck.model.kernel.MapNewFrame.INSTANCE.apply(m, s.withRunning(0, write), 0, write);
-        assertEquals(Pte.valid(0, Perm.RW), mapped.pte(0), "no frame allocated before: the lowest free one, writable");
+        assertEquals(Pte.valid(0, Perm.RW), mapped.pte(0), "no frame allocated before: the head of the free list, writable");
         assertEquals(0, mapped.running(0).get().newFrame());
         Running read = Running.start(0, 0, false, -1).withNewFrame(0);
         assertEquals(Pte.valid(0, Perm.RO), tlbcheck.model.kernel.MapNewFrame.INSTANCE.apply(m, s.withFrame(0, true).withRunning(0, read), 0, read).pte(0));

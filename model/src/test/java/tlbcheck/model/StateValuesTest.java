@@ -260,4 +260,18 @@ class StateValuesTest {
         assertEquals(Pte.valid(0, Perm.RO), one.finalState(m).cpuTlb(0, 0));
         assertEquals(java.util.List.of(new CpuFill(0, 0)), one.steps().toJavaList());
     }
+
+    @org.junit.jupiter.api.Test
+    void theAllocatorHandsOutTheFrameFreedLast() {
+        State s = State.initial(Scope.of(1, 0, 1, 3), Platform.SMMU_WITHOUT_BTM);
+        assertEquals(1, s.nextFreeFrame(), "at the start the free frames are listed lowest first");
+        State freed = s.withFrame(0, false);
+        assertEquals(0, freed.nextFreeFrame(), "f0, freed last, is handed out first");
+        State taken = freed.withFrame(0, true);
+        assertEquals(1, taken.nextFreeFrame(), "then the list is as before");
+        assertEquals(Array.of(0, 1, 2), taken.freeRank());
+        assertEquals(taken, taken.withFrame(0, true), "a frame in use is left as it is");
+        assertEquals(2, taken.withFrame(1, true).nextFreeFrame());
+        assertEquals(-1, taken.withFrame(1, true).withFrame(2, true).nextFreeFrame());
+    }
 }

@@ -10,7 +10,7 @@ import tlbcheck.model.step.Step;
 /**
  * What exhaustive search found.
  *
- * @param states distinct states (up to CPU symmetry)
+ * @param states distinct states (up to the renamings of {@link Symmetry} the search used)
  * @param transitions transitions explored, each checked against the invariant
  * @param depth the deepest level reached
  * @param complete whether the whole reachable space was explored

@@ -15,7 +15,7 @@ import tlbcheck.model.step.Step;
 
 /**
  * The packed form is the state: on random walks of every catalogued variant's small scope, a state decoded from its
- * encoding without CPU symmetry equals the state, and with symmetry its canonical encoding is a fixpoint (decoding
+ * encoding without symmetry equals the state, and with CPUs, pages and frames renamed its canonical encoding is a fixpoint (decoding
  * it and encoding again gives the same words), so the explorer's queue loses nothing the fingerprint keeps.
  */
 class StateCodecTest {
