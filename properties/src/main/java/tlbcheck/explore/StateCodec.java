@@ -79,11 +79,6 @@ public final class StateCodec {
         }
     }
 
-    /** Whether this codec renames pages and frames too (not only CPUs). */
-    public boolean pagesAndFramesAlike() {
-        return frameSymmetry;
-    }
-
     /** How many states at most one canonical state stands for: the size of the group of renamings used. */
     public long orbitBound() {
         long n = 1;
@@ -155,10 +150,6 @@ public final class StateCodec {
     /** What a procedure needs beyond {@link #runningCode}: its range length, the frames it unmapped, its debts per page. */
     private static int extraBits(Scope scope) {
         return 2 + 3 + scope.frames() + Running.OWED_BITS * scope.range();
-    }
-
-    static long runningCode(Option<Running> o) {
-        return o.isEmpty() ? 0 : runningCode(o.get(), o.get().page(), o.get().newFrame());
     }
 
     /** The code of a procedure in flight, its page and new frame given as renamed. */
