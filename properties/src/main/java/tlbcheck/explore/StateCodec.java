@@ -15,9 +15,10 @@ import tlbcheck.model.State;
 /**
  * Packs a state into a few longs, and back, for the explorer's queue; and gives the 64-bit
  * fingerprint of a state's canonical form: states that differ only by a renaming the model cannot tell
- * apart ({@link Symmetry}) share one fingerprint. CPUs are put in order of what they cache; frames are
- * numbered in order of first use (by the pages' PTEs in page order, then the free list from its head, then
- * what procedures in flight hold); pages are tried in every order and the smallest encoding kept.
+ * apart ({@link Symmetry}) share one fingerprint. CPUs are put in order of what they cache and what their
+ * procedures are doing; frames are numbered in order of first use (by the pages' PTEs in page order, then the free
+ * list from its head, then what procedures in flight hold); pages, and frames only procedures hold, are tried in
+ * every order that sorts them by what they are whatever their names (usually one), and the smallest encoding kept.
  */
 public final class StateCodec {
 
@@ -36,8 +37,23 @@ public final class StateCodec {
     /** PTE codes: valid entries, migration entries and the locked stage-2 entry of up to 8 frames ({@link Pte#code}). */
     private static final int PTE_CODES = 26;
 
+    /** A PTE code's kind, frames left out: none, valid read-only, valid writable, migration entry, locked. */
+    private static final int[] PTE_SHAPE = new int[PTE_CODES];
+
+    static {
+        for (int code = 0; code < PTE_CODES; code++) {
+            Pte e = Pte.fromCode(code);
+            PTE_SHAPE[code] = e instanceof Pte.Valid v ? 1 + v.perm().ordinal() : e instanceof Pte.Migration ? 3
+                    : e instanceof Pte.Locked ? 4 : 0;
+        }
+    }
+
     private final Scope scope;
     private final int frames;
+    /** A TLB slot code's kind (no entry, one entry and its permission, two and theirs), and the frames it names. */
+    private final int[] tlbShape;
+    private final int[] tlbFrameA;
+    private final int[] tlbFrameB;
     /** Bits of a TLB slot ({@link #tlbCode}): no more than a PTE's in scopes of up to 3 frames. */
     private final int tlbBits;
     /** Bits of a frame's place on the free list ({@link State#freeRank}). */
@@ -72,11 +88,33 @@ public final class StateCodec {
                 + scope.frames() * rankBits + 4 + 3 + 4 + 1 + scope.cpus() * (RUNNING_BITS + extraBits(scope)) + scope.smmus() * DEVICE_BITS + kvmBits;
         this.kvm = kvmBits > 0;
         this.words = (bits + 63) / 64;
+        int slots = 1 << tlbBits;
+        tlbShape = new int[slots];
+        tlbFrameA = new int[slots];
+        tlbFrameB = new int[slots];
+        for (int code = 0; code < slots; code++) {
+            Pte e = code <= 2 * frames + 4 * frames * (frames - 1) ? tlbEntry(code, frames) : Pte.INVALID;
+            tlbFrameA[code] = -1;
+            tlbFrameB[code] = -1;
+            if (e instanceof Pte.Valid v) {
+                tlbShape[code] = 1 + v.perm().ordinal();
+                tlbFrameA[code] = v.frame();
+            } else if (e instanceof Pte.Both both) {
+                tlbShape[code] = 3 + 2 * both.older().perm().ordinal() + both.newer().perm().ordinal();
+                tlbFrameA[code] = both.older().frame();
+                tlbFrameB[code] = both.newer().frame();
+            }
+        }
         Preconditions.checkArgument(model.kernel().procedures().size() <= 16, "at most 16 procedures can be encoded");
         for (var p : model.kernel().procedures()) {
             Preconditions.checkArgument(p.length() < 64, "procedure %s has %s ops; at most 63 can be encoded",
                     p.name(), p.length());
         }
+    }
+
+    /** Whether pages and frames are renamed, beside CPUs: platforms without a guest, one-page procedures. */
+    boolean pagesAndFramesAlike() {
+        return frameSymmetry;
     }
 
     /** How many states at most one canonical state stands for: the size of the group of renamings used. */
@@ -198,6 +236,31 @@ public final class StateCodec {
         return out;
     }
 
+    /**
+     * A procedure's owed-TLB bits with the CPUs' names left out: per page, the SMMU bits as they are, and for CPU
+     * TLBs, vCPU TLBs and vCPU block entries each, whether its own CPU's is owed and how many others are.
+     */
+    static long owedShape(long owed, int self) {
+        int group = (1 << Scope.MAX_CPUS) - 1;
+        long out = 0;
+        for (int shift = 0; shift < 64 && (owed >>> shift) != 0; shift += Running.OWED_BITS) {
+            int o = (int) (owed >>> shift) & ((1 << Running.OWED_BITS) - 1);
+            int shape = o;
+            for (int first : CPU_FAMILIES) {
+                int bits = o >>> first & group;
+                int own = bits >>> self & 1;
+                shape = shape & ~(group << first) | (own << 3 | Integer.bitCount(bits) - own) << first;
+            }
+            out |= (long) shape << shift;
+        }
+        return out;
+    }
+
+    /** Where the owed bits of CPU TLBs, vCPU TLBs and vCPU block entries start ({@link Running#cpuBit} and the others). */
+    private static final int[] CPU_FAMILIES = {
+        Integer.numberOfTrailingZeros(Running.cpuBit(0)), Integer.numberOfTrailingZeros(Running.vcpuBit(0)),
+        Integer.numberOfTrailingZeros(Running.vcpuBlockBit(0))};
+
     static int renamed(int owed, int[] position) {
         int out = owed;
         for (int c = 0; c < position.length; c++) {
@@ -262,15 +325,36 @@ public final class StateCodec {
         return new Encoder();
     }
 
-    /** {@link #encodeCanonical} with its scratch arrays kept between calls; one thread's. */
+    /**
+     * {@link #encodeCanonical} with its scratch arrays kept between calls; one thread's. The state is read once into
+     * flat arrays of codes ({@link #read}); each renaming tried then costs table lookups and bit packing only.
+     */
     final class Encoder {
         private final int pages = scope.pages();
+        private final int cpus = scope.cpus();
+        private final int smmus = scope.smmus();
+
+        /** The state being encoded, as read: codes in their own numbering, pages by number. */
+        private final int[] pteRaw = new int[pages];
+        private final int[] pteFrame = new int[pages];
+        private final boolean[] ptl = new boolean[pages];
+        private final int[] cpuRaw = new int[cpus * pages];
+        private final int[] smmuRaw = new int[smmus * pages];
+        private final int[] rank = new int[scope.frames()];
+        private final Running[] runs = new Running[cpus];
+        private final Device[] devices = new Device[smmus];
+        /** Under KVM, what each vCPU caches: its TLB codes, its block entry and its no-progress count, as one key. */
+        private final long[] vcpuKey = new long[cpus];
+        private Locks locks;
+
         /** CPU TLB codes, renamed, CPU-major, pages in the order being tried. */
-        private final int[] codes = new int[scope.cpus() * pages];
-        private final long[] run = new long[scope.cpus()];
-        private final long[] tlb = new long[scope.cpus()];
-        private final int[] order = new int[scope.cpus()];
-        private final int[] position = new int[scope.cpus()];
+        private final int[] codes = new int[cpus * pages];
+        private final long[] run = new long[cpus];
+        private final long[] tlb = new long[cpus];
+        private final long[] extra = new long[cpus];
+        private final long[] owedKey = new long[cpus];
+        private final int[] order = new int[cpus];
+        private final int[] position = new int[cpus];
         /** A page's place in the order being tried. */
         private final int[] pagePos = new int[pages];
         /** A frame's new number, and the frame given each number. */
@@ -279,7 +363,9 @@ public final class StateCodec {
         /** PTE and TLB codes renamed by {@link #label}, or null when frames keep their numbers. */
         private int[] pteMap;
         private int[] tlbMap;
-        private final java.util.Map<Integer, int[][]> maps = new java.util.HashMap<>();
+        /** The renaming tables by labelling (its digits in base {@code frames}), made on first use. */
+        private final int[][][] maps;
+        private final java.util.Map<Integer, int[][]> bigMaps = new java.util.HashMap<>();
         private final long[] candidate = new long[words];
         private final long[] best = new long[words];
         private final Bits b = new Bits(null, 0);
@@ -287,12 +373,24 @@ public final class StateCodec {
         /** The frames {@link #labelFixed} left unnumbered, and how many. */
         private final int[] rest = new int[scope.frames()];
         private int restCount;
+        /** What a page or a frame is whatever the names ({@link #invariants}). */
+        private final long[] pageInvariant = new long[pages];
+        private final long[] frameInvariant = new long[scope.frames()];
+        private boolean frameInvariantsMade;
+
+        Encoder() {
+            int n = scope.frames();
+            int keys = n <= 6 ? (int) Math.pow(n, n) : 0;
+            maps = new int[keys][][];
+        }
 
         void encode(State s, long[] out, int offset) {
+            read(s);
             boolean first = true;
             for (int[] pageOrder : pageOrders) {
+                if (!ascending(pageInvariant, pageOrder, null)) continue;
                 for (int i = 0; i < pages; i++) pagePos[pageOrder[i]] = i;
-                int fixed = labelFixed(s, pageOrder);
+                int fixed = labelFixed(pageOrder);
                 int[][] restOrders = restCount <= MAX_TRIED_REST ? PERMUTATIONS[restCount] : PERMUTATIONS[0];
                 if (first && pageOrders.length == 1 && restOrders.length == 1) {
                     labelRest(fixed, restOrders[0]);
@@ -300,6 +398,10 @@ public final class StateCodec {
                     return;
                 }
                 for (int[] restOrder : restOrders) {
+                    if (restOrder.length == restCount && restCount > 1) {
+                        if (!frameInvariantsMade) frameInvariants();
+                        if (!ascending(frameInvariant, restOrder, rest)) continue;
+                    }
                     labelRest(fixed, restOrder);
                     long[] target = first ? best : candidate;
                     java.util.Arrays.fill(target, 0);
@@ -311,20 +413,126 @@ public final class StateCodec {
             System.arraycopy(best, 0, out, offset, words);
         }
 
+        /**
+         * Whether the order puts the things ({@code of[k]}, or {@code k} when {@code of} is null) in ascending order of
+         * their invariants. Only such orders are tried: an invariant does not change under any renaming, so two
+         * renamings of a state try orders that correspond, and keep the same smallest encoding; usually one order is
+         * left.
+         */
+        private static boolean ascending(long[] invariant, int[] order, int[] of) {
+            for (int i = 1; i < order.length; i++) {
+                long a = invariant[of == null ? order[i - 1] : of[order[i - 1]]];
+                long b = invariant[of == null ? order[i] : of[order[i]]];
+                if (a > b) return false;
+            }
+            return true;
+        }
+
+        /** Reads the state into the flat arrays, once for all the renamings tried. */
+        private void read(State s) {
+            Array<Pte> ptes = s.ptes();
+            locks = s.locks();
+            for (int p = 0; p < pages; p++) {
+                Pte e = ptes.get(p);
+                pteRaw[p] = e.code();
+                pteFrame[p] = e.frame();
+                ptl[p] = locks.ptlHeld(p);
+            }
+            Array<Array<Pte>> cpuTlbs = s.cpuTlbs();
+            for (int c = 0; c < cpus; c++) {
+                Array<Pte> row = cpuTlbs.get(c);
+                for (int p = 0; p < pages; p++) cpuRaw[c * pages + p] = tlbCode(row.get(p), frames);
+                Option<Running> r = s.running(c);
+                runs[c] = r.isEmpty() ? null : r.get();
+            }
+            Array<Array<Pte>> smmuTlbs = s.smmuTlbs();
+            for (int m = 0; m < smmus; m++) {
+                Array<Pte> row = smmuTlbs.get(m);
+                for (int p = 0; p < pages; p++) smmuRaw[m * pages + p] = tlbCode(row.get(p), frames);
+                devices[m] = s.device(m);
+            }
+            Array<Integer> freeRank = s.freeRank();
+            for (int f = 0; f < rank.length; f++) rank[f] = freeRank.get(f);
+            if (s.kvm().present()) {
+                for (int c = 0; c < cpus; c++) {
+                    long k = 0;
+                    for (int p = 0; p < pages; p++) k = k << tlbBits | tlbCode(s.kvm().vcpuTlb(c, p), frames);
+                    k = k << PTE_BITS | s.kvm().vcpuBlocks().get(c).code();
+                    vcpuKey[c] = k << 3 | s.kvm().vcpuNoProgress(c);
+                }
+            }
+            if (pageOrders.length > 1) pageInvariants();
+            frameInvariantsMade = false;
+        }
+
+        /**
+         * What each page and each frame is, in terms no renaming changes: a page by its PTE's kind, its lock, what
+         * the TLBs cache for it (and whether that is the PTE's frame), the devices faulting on it and the procedures
+         * working on it; a frame by the TLB entries and the procedures that name it. CPUs and pages are summed over,
+         * since they are renamed too; SMMUs and devices keep their numbers.
+         */
+        private void pageInvariants() {
+            for (int p = 0; p < pages; p++) {
+                int pf = pteFrame[p];
+                long h = PTE_SHAPE[pteRaw[p]] * 2L + (ptl[p] ? 1 : 0);
+                for (int m = 0; m < smmus; m++) h = h << 5 | slotShape(smmuRaw[m * pages + p], pf);
+                h = mix(h);
+                for (int c = 0; c < cpus; c++) h += MIXED[slotShape(cpuRaw[c * pages + p], pf)];
+                for (int d = 0; d < smmus; d++) {
+                    Device dev = devices[d];
+                    if (dev.outstanding() && dev.page() == p) {
+                        h += mix((0x300L + d) << 16 | dev.status().ordinal() << 1 | (dev.write() ? 1 : 0));
+                    }
+                }
+                for (int c = 0; c < cpus; c++) {
+                    Running r = runs[c];
+                    if (r == null) continue;
+                    long what = (long) r.procedure() << 8 | r.pc();
+                    if (r.covers(p)) h += mix(0x400L << 16 | what);
+                    if (r.ptep() == p) h += mix(0x500L << 16 | what);
+                }
+                pageInvariant[p] = h;
+            }
+        }
+
+        /** The invariants of the frames only procedures in flight hold, made once a state has two of them. */
+        private void frameInvariants() {
+            frameInvariantsMade = true;
+            for (int j = 0; j < restCount; j++) {
+                int f = rest[j];
+                long h = 0;
+                for (int i = 0; i < cpuRaw.length; i++) h += slotNames(cpuRaw[i], f, 0x100);
+                for (int m = 0; m < smmus; m++) {
+                    for (int p = 0; p < pages; p++) h += slotNames(smmuRaw[m * pages + p], f, 0x200 + m);
+                }
+                for (int c = 0; c < cpus; c++) {
+                    Running r = runs[c];
+                    if (r == null) continue;
+                    long what = (long) r.procedure() << 8 | r.pc();
+                    if (r.newFrame() == f) h += mix(0x600L << 16 | what);
+                    if (r.unmapped(f)) h += mix(0x700L << 16 | what);
+                }
+                frameInvariant[f] = h;
+            }
+        }
+
+        /** A TLB slot's kind (none, one entry, two), the permissions and which of its entries name the frame {@code pf}. */
+        private int slotShape(int code, int pf) {
+            int a = tlbFrameA[code];
+            int b = tlbFrameB[code];
+            return tlbShape[code] << 2 | (a >= 0 && a == pf ? 2 : 0) | (b >= 0 && b == pf ? 1 : 0);
+        }
+
+        private long slotNames(int code, int f, int salt) {
+            int which = (tlbFrameA[code] == f ? 2 : 0) | (tlbFrameB[code] == f ? 1 : 0);
+            return which == 0 ? 0 : mix((long) salt << 16 | tlbShape[code] << 2 | which);
+        }
+
         private boolean before(long[] x, long[] y) {
             for (int i = words - 1; i >= 0; i--) {
                 if (x[i] != y[i]) return Long.compareUnsigned(x[i], y[i]) < 0;
             }
             return false;
-        }
-
-        private int pte(Pte e) {
-            return pteMap == null ? e.code() : pteMap[e.code()];
-        }
-
-        private int tlbSlot(Pte e) {
-            int code = tlbCode(e, frames);
-            return tlbMap == null ? code : tlbMap[code];
         }
 
         private int frame(int f) {
@@ -344,7 +552,7 @@ public final class StateCodec {
          * others (frames only procedures in flight hold) in {@link #rest}, for {@link #labelRest}. Without frame
          * symmetry every frame keeps its number.
          */
-        private int labelFixed(State s, int[] pageOrder) {
+        private int labelFixed(int[] pageOrder) {
             int n = label.length;
             restCount = 0;
             if (!frameSymmetry) {
@@ -356,10 +564,10 @@ public final class StateCodec {
             }
             java.util.Arrays.fill(label, -1);
             int next = 0;
-            for (int p : pageOrder) next = name(s.pte(p).frame(), next);
-            for (int rank = 1; next < n; rank++) {
+            for (int p : pageOrder) next = name(pteFrame[p], next);
+            for (int r = 1; next < n; r++) {
                 int f = 0;
-                while (f < n && s.freeRank().get(f) != rank) f++;
+                while (f < n && rank[f] != r) f++;
                 if (f == n) break;
                 next = name(f, next);
             }
@@ -386,37 +594,44 @@ public final class StateCodec {
             int n = label.length;
             int key = 0;
             for (int f = 0; f < n; f++) key = key * n + label[f];
-            int[][] m = maps.computeIfAbsent(key, k -> renamings(label));
+            int[][] m;
+            if (key < maps.length) {
+                m = maps[key];
+                if (m == null) m = maps[key] = renamings(label);
+            } else {
+                m = bigMaps.computeIfAbsent(key, k -> renamings(label));
+            }
             pteMap = m[0];
             tlbMap = m[1];
         }
 
         /** CPU indices in canonical order, by what each caches (its TLB, and under KVM its vCPU's), then by the
          * running procedure's code; also fills {@code codes} and {@code run}. */
-        private void canonicalCpuOrder(State s, int[] pageOrder) {
-            int n = s.cpus();
-            for (int c = 0; c < n; c++) {
+        private void canonicalCpuOrder(boolean kvmPresent, int[] pageOrder) {
+            int[] map = tlbMap;
+            for (int c = 0; c < cpus; c++) {
                 order[c] = c;
                 long k = 0;
-                Array<Pte> row = s.cpuTlbs().get(c);
                 for (int i = 0; i < pages; i++) {
-                    int code = tlbSlot(row.get(pageOrder[i]));
+                    int raw = cpuRaw[c * pages + pageOrder[i]];
+                    int code = map == null ? raw : map[raw];
                     codes[c * pages + i] = code;
                     k = k << tlbBits | code;
                 }
-                if (s.kvm().present()) {
-                    for (int p = 0; p < pages; p++) k = k << tlbBits | tlbCode(s.kvm().vcpuTlb(c, p), frames);
-                    k = k << PTE_BITS | s.kvm().vcpuBlocks().get(c).code();
-                    k = k << 3 | s.kvm().vcpuNoProgress(c);
+                if (kvmPresent) {
+                    for (int p = 0; p < pages; p++) k <<= tlbBits;
+                    k = (k << PTE_BITS) << 3 | vcpuKey[c];
                 }
                 tlb[c] = k;
-                Option<Running> r = s.running(c);
-                run[c] = r.isEmpty() ? 0 : runningCode(r.get(), pagePos[r.get().page()], frame(r.get().newFrame()));
+                Running r = runs[c];
+                run[c] = r == null ? 0 : runningCode(r, pagePos[r.page()], frame(r.newFrame()));
+                extra[c] = r == null ? 0 : (long) (r.pages() - 1) << 16 | pagePos[r.ptep()] << 8 | oldFrames(r);
+                owedKey[c] = r == null || r.owed() == 0 ? 0 : owedShape(r.owed(), c);
             }
-            for (int i = 1; i < n && cpuSymmetry; i++) { // insertion sort: n is 2 to 4
+            for (int i = 1; i < cpus && cpuSymmetry; i++) { // insertion sort: n is 2 to 4
                 int c = order[i];
                 int j = i - 1;
-                while (j >= 0 && (tlb[order[j]] > tlb[c] || tlb[order[j]] == tlb[c] && run[order[j]] > run[c])) {
+                while (j >= 0 && after(order[j], c)) {
                     order[j + 1] = order[j];
                     j--;
                 }
@@ -424,20 +639,44 @@ public final class StateCodec {
             }
         }
 
+        /**
+         * Whether CPU {@code a} goes after CPU {@code b}: by what they cache, then their procedures, then what those
+         * procedures unmapped and owe. Two CPUs tied on all of it are alike whenever there are two CPUs, so the order
+         * is canonical there; with more, a tie can leave two renamings of a state apart, never merge two states.
+         */
+        private boolean after(int a, int b) {
+            if (tlb[a] != tlb[b]) return tlb[a] > tlb[b];
+            if (run[a] != run[b]) return run[a] > run[b];
+            if (extra[a] != extra[b]) return extra[a] > extra[b];
+            return Long.compareUnsigned(owedKey[a], owedKey[b]) > 0;
+        }
+
+        /** The frames a procedure unmapped, as renamed. */
+        private int oldFrames(Running x) {
+            int old = 0;
+            for (int f = 0; f < label.length; f++) if (x.unmapped(f)) old |= 1 << label[f];
+            return old;
+        }
+
         private void encode(State s, int[] pageOrder, long[] out, int offset) {
-            canonicalCpuOrder(s, pageOrder);
+            boolean kvmPresent = kvm && s.kvm().present();
+            canonicalCpuOrder(kvmPresent, pageOrder);
             Bits b = this.b;
             b.reset(out, offset);
-            Array<Array<Pte>> smmuTlbs = s.smmuTlbs();
-            Locks locks = s.locks();
+            int[] pm = pteMap;
+            int[] tm = tlbMap;
             for (int i = 0; i < pages; i++) {
                 int p = pageOrder[i];
-                b.put(pte(s.pte(p)), PTE_BITS);
+                b.put(pm == null ? pteRaw[p] : pm[pteRaw[p]], PTE_BITS);
                 for (int c : order) b.put(codes[c * pages + i], tlbBits);
-                for (int m = 0; m < smmuTlbs.size(); m++) b.put(tlbSlot(smmuTlbs.get(m).get(p)), tlbBits);
-                b.put(locks.ptlHeld(p) ? 1 : 0, 1);
+                for (int m = 0; m < smmus; m++) {
+                    int raw = smmuRaw[m * pages + p];
+                    b.put(tm == null ? raw : tm[raw], tlbBits);
+                }
+                b.put(ptl[p] ? 1 : 0, 1);
             }
-            for (int j = 0; j < s.frames(); j++) b.put(s.freeRank().get(frameAt[j]), rankBits);
+            for (int j = 0; j < rank.length; j++) b.put(rank[frameAt[j]], rankBits);
+            Locks locks = this.locks;
             b.put(locks.mmapReaders(), 3);
             b.put(locks.mmapWriter() ? 1 : 0, 1);
             b.put(locks.tlbFlushPending(), 3);
@@ -446,22 +685,19 @@ public final class StateCodec {
             b.put(locks.tlbFlushBatched() ? 1 : 0, 1);
             for (int i = 0; i < order.length; i++) position[order[i]] = i;
             for (int c : order) {
-                Option<Running> r = s.running(c);
+                Running x = runs[c];
                 b.put(run[c], RUNNING_BITS);
-                if (r.isEmpty()) {
+                if (x == null) {
                     b.skip(extraBits(scope));
                     continue;
                 }
-                Running x = r.get();
                 b.put(x.pages() - 1, 2);
                 b.put(pagePos[x.ptep()], 3);
-                int old = 0;
-                for (int f = 0; f < label.length; f++) if (x.unmapped(f)) old |= 1 << label[f];
-                b.put(old, scope.frames());
+                b.put(oldFrames(x), scope.frames());
                 b.put(x.owed() == 0 ? 0 : renamed(x.owed(), position), Running.OWED_BITS * scope.range());
             }
-            for (int d = 0; d < s.smmus(); d++) {
-                Device dev = s.device(d);
+            for (int d = 0; d < smmus; d++) {
+                Device dev = devices[d];
                 b.put(dev.status().ordinal(), 2);
                 b.put(dev.outstanding() ? pagePos[dev.page()] : dev.page(), 3);
                 b.put(dev.write() ? 1 : 0, 1);
@@ -578,6 +814,20 @@ public final class StateCodec {
      * {@code Long.MAX_VALUE}: the visited set keeps the top bit of a parent word for itself and those two values
      * for an empty slot and the initial state's missing parent.
      */
+    /** SplitMix64's finaliser: spreads a small value over 64 bits, so sums of them rarely tie by accident. */
+    /** {@link #mix} of the values a TLB slot's shape takes. */
+    private static final long[] MIXED = new long[64];
+
+    static {
+        for (int v = 0; v < MIXED.length; v++) MIXED[v] = mix(0x100 + v);
+    }
+
+    private static long mix(long z) {
+        z = (z + 0x9E3779B97F4A7C15L) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
     public static long fingerprint(long[] w, int offset, int words) {
         long h = 0x9E3779B97F4A7C15L * (words + 1);
         for (int i = 0; i < words; i++) {

@@ -1,0 +1,87 @@
+package tlbcheck.explore;
+
+import io.vavr.collection.Array;
+import io.vavr.control.Option;
+import tlbcheck.model.Device;
+import tlbcheck.model.Kvm;
+import tlbcheck.model.Locks;
+import tlbcheck.model.Pte;
+import tlbcheck.model.Running;
+import tlbcheck.model.State;
+
+/**
+ * A state with its CPUs, pages and frames given other numbers: CPU c becomes {@code cpus[c]}, page p becomes
+ * {@code pages[p]}, frame f becomes {@code frames[f]}. Written apart from the codec, so that the codec's own renaming
+ * is checked against it. KVM's stage 2 and the APIC page keep their page and frame numbers: the codec renames only
+ * CPUs there.
+ */
+final class Renaming {
+
+    private Renaming() {}
+
+    static State of(State s, int[] cpus, int[] pages, int[] frames) {
+        Pte[] ptes = new Pte[s.pages()];
+        Boolean[] ptl = new Boolean[s.pages()];
+        for (int p = 0; p < s.pages(); p++) {
+            ptes[pages[p]] = frame(s.pte(p), frames);
+            ptl[pages[p]] = s.locks().ptlHeld(p);
+        }
+        Array<Array<Pte>> cpuTlbs = tlbs(s.cpuTlbs(), cpus, pages, frames);
+        Array<Array<Pte>> smmuTlbs = tlbs(s.smmuTlbs(), identity(s.smmus()), pages, frames);
+        Integer[] rank = new Integer[s.frames()];
+        for (int f = 0; f < s.frames(); f++) rank[frames[f]] = s.freeRank().get(f);
+        Locks l = s.locks();
+        Locks locks = new Locks(l.mmapReaders(), l.mmapWriter(), Array.of(ptl), l.tlbFlushPending(), l.rmapReaders(),
+                l.rmapWriter(), l.tlbFlushBatched());
+        @SuppressWarnings("unchecked")
+        Option<Running>[] running = new Option[s.cpus()];
+        for (int c = 0; c < s.cpus(); c++) running[cpus[c]] = s.running(c).map(r -> running(r, cpus, pages, frames));
+        Array<Device> devices = s.devices().map(d -> d.outstanding()
+                ? new Device(d.status(), pages[d.page()], d.write(), d.noProgress()) : d);
+        Kvm k = s.kvm();
+        Kvm kvm = k.present() ? new Kvm(k.invalidating(), k.mmuLock(), k.s2(), k.s2Block(),
+                permuted(k.vcpuTlbs(), cpus), permuted(k.vcpuBlocks(), cpus), k.apicFrame(), k.apicReload(),
+                k.apicReloading(), permuted(k.vcpuNoProgress(), cpus)) : k;
+        return new State(Array.of(ptes), cpuTlbs, smmuTlbs, Array.of(rank), locks, Array.of(running), devices, kvm);
+    }
+
+    private static Running running(Running r, int[] cpus, int[] pages, int[] frames) {
+        int old = 0;
+        for (int f = 0; f < frames.length; f++) if (r.unmapped(f)) old |= 1 << frames[f];
+        return new Running(r.procedure(), r.pc(), pages[r.page()], r.pages(), pages[r.ptep()], r.write(), r.device(),
+                r.newFrame() < 0 ? r.newFrame() : frames[r.newFrame()], old, r.wrotePte(), r.flushes(), r.secondary(),
+                r.inRange(), r.seqMoved(), r.snapshot(), StateCodec.renamed(r.owed(), cpus));
+    }
+
+    private static Array<Array<Pte>> tlbs(Array<Array<Pte>> tlbs, int[] who, int[] pages, int[] frames) {
+        Pte[][] out = new Pte[tlbs.size()][];
+        for (int c = 0; c < tlbs.size(); c++) {
+            Pte[] row = new Pte[pages.length];
+            for (int p = 0; p < pages.length; p++) row[pages[p]] = frame(tlbs.get(c).get(p), frames);
+            out[who[c]] = row;
+        }
+        return Array.of(out).map(Array::of);
+    }
+
+    private static <T> Array<T> permuted(Array<T> a, int[] to) {
+        @SuppressWarnings("unchecked")
+        T[] out = (T[]) new Object[a.size()];
+        for (int i = 0; i < a.size(); i++) out[to[i]] = a.get(i);
+        return Array.of(out);
+    }
+
+    private static int[] identity(int n) {
+        int[] a = new int[n];
+        for (int i = 0; i < n; i++) a[i] = i;
+        return a;
+    }
+
+    private static Pte frame(Pte e, int[] frames) {
+        if (e instanceof Pte.Valid v) return Pte.valid(frames[v.frame()], v.perm());
+        if (e instanceof Pte.Migration m) return Pte.Migration.of(frames[m.frame()]);
+        if (e instanceof Pte.Both b) {
+            return Pte.Both.of((Pte.Valid) frame(b.older(), frames), (Pte.Valid) frame(b.newer(), frames));
+        }
+        return e;
+    }
+}
