@@ -487,9 +487,9 @@ public final class StateCodec {
                 for (int c = 0; c < cpus; c++) {
                     Running r = runs[c];
                     if (r == null) continue;
-                    long what = (long) r.procedure() << 8 | r.pc();
-                    if (r.covers(p)) h += mix(0x400L << 16 | what);
-                    if (r.ptep() == p) h += mix(0x500L << 16 | what);
+                    long what = ((long) r.procedure() << 8 | r.pc()) * 0x9E3779B97F4A7C15L;
+                    if (r.covers(p)) h += what;
+                    if (r.ptep() == p) h += Long.rotateLeft(what, 32);
                 }
                 pageInvariant[p] = h;
             }
@@ -654,7 +654,7 @@ public final class StateCodec {
         /** The frames a procedure unmapped, as renamed. */
         private int oldFrames(Running x) {
             int old = 0;
-            for (int f = 0; f < label.length; f++) if (x.unmapped(f)) old |= 1 << label[f];
+            for (int m = x.oldFrames(); m != 0; m &= m - 1) old |= 1 << label[Integer.numberOfTrailingZeros(m)];
             return old;
         }
 
@@ -693,7 +693,7 @@ public final class StateCodec {
                 }
                 b.put(x.pages() - 1, 2);
                 b.put(pagePos[x.ptep()], 3);
-                b.put(oldFrames(x), scope.frames());
+                b.put(extra[c] & 0xFF, scope.frames());
                 b.put(x.owed() == 0 ? 0 : renamed(x.owed(), position), Running.OWED_BITS * scope.range());
             }
             for (int d = 0; d < smmus; d++) {
