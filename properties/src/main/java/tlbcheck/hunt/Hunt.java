@@ -27,8 +27,16 @@ public final class Hunt {
     }
 
     public static HuntResult run(Model model, Invariant invariant, HuntConfig config, Consumer<String> progress) {
-        return run(model, invariant, config, progress, failing -> Shortest.of(model, invariant,
-                new Shrinker(model, invariant, config.shrinkSeconds(), config.shrinkCandidates()).shrink(failing)));
+        Shrink shrinker = shrinkerOnly(model, invariant, config);
+        return run(model, invariant, config, progress, failing -> Shortest.of(model, invariant, shrinker.shrink(failing)));
+    }
+
+    /**
+     * The shrinker without the breadth-first search for a shorter run ({@link Shortest}) after it: for a test about
+     * something else, which should not pay for that search.
+     */
+    public static Shrink shrinkerOnly(Model model, Invariant invariant, HuntConfig config) {
+        return failing -> new Shrinker(model, invariant, config.shrinkSeconds(), config.shrinkCandidates()).shrink(failing);
     }
 
     /** How a failing walk is minimised; the hunt replays whatever it returns before reporting it. */

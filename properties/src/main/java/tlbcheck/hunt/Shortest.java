@@ -27,7 +27,7 @@ public final class Shortest {
     public static final String FOUND = "shortest (found by breadth-first search, shorter than the shrunk walk)";
 
     /** States the search may store: a count, so the result never depends on the machine's load. */
-    public static final long MAX_STATES = 1_000_000;
+    public static final long MAX_STATES = 4_000_000;
 
     private Shortest() {}
 

@@ -29,7 +29,8 @@ class MergeTest {
         Variant v = Variants.byName(variant);
         Invariant inv = Invariants.all().find(i -> i.number() == invariant).get();
         HuntConfig config = new HuntConfig(44, 100, 160, 600, 60, true, 0).withShard(shard - 1, shards);
-        return VerdictMatrix.row(Hunt.run(new Model(v, v.scope()), inv, config), expected)
+        Model model = new Model(v, v.scope());
+        return VerdictMatrix.row(Hunt.run(model, inv, config, line -> {}, Hunt.shrinkerOnly(model, inv, config)), expected)
                 .withShard(config.shardLabel());
     }
 
@@ -68,11 +69,12 @@ class MergeTest {
         Variant v = Variants.byName("V1");
         Invariant inv = Invariants.all().find(i -> i.number() == 4).get();
         HuntConfig shard = new HuntConfig(44, 100, 160, 600, 60, true, 0).withShard(1, 2);
-        tlbcheck.hunt.HuntResult found = Hunt.run(new Model(v, v.scope()), inv, shard);
+        Model model = new Model(v, v.scope());
+        tlbcheck.hunt.HuntResult found = Hunt.run(model, inv, shard, line -> {}, Hunt.shrinkerOnly(model, inv, shard));
         assertTrue(found.violated());
         assertTrue(found.firstViolationTry() > 1, "try " + found.firstViolationTry());
-        tlbcheck.hunt.HuntResult rerun = Hunt.run(new Model(v, v.scope()), inv,
-                new HuntConfig(found.seed(), 1, 160, 600, 60, true, 0));
+        HuntConfig one = new HuntConfig(found.seed(), 1, 160, 600, 60, true, 0);
+        tlbcheck.hunt.HuntResult rerun = Hunt.run(model, inv, one, line -> {}, Hunt.shrinkerOnly(model, inv, one));
         assertTrue(rerun.violated(), "the printed seed is the failing walk's own: try 1 on one machine");
         assertEquals(found.walk(), rerun.walk());
         assertEquals(found.shrunk().get().steps(), rerun.shrunk().get().steps());

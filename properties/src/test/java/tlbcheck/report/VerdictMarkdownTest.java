@@ -22,7 +22,9 @@ class VerdictMarkdownTest {
     static HuntResult hunt(String variant, int invariant, int tries) {
         Variant v = Variants.byName(variant);
         Invariant inv = Invariants.all().find(i -> i.number() == invariant).get();
-        return Hunt.run(new Model(v, v.scope()), inv, new HuntConfig(44, tries, 160, 600, 60, true, 0));
+        Model model = new Model(v, v.scope());
+        HuntConfig config = new HuntConfig(44, tries, 160, 600, 60, true, 0);
+        return Hunt.run(model, inv, config, line -> {}, Hunt.shrinkerOnly(model, inv, config));
     }
 
     @Test
