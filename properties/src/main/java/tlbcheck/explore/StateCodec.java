@@ -73,9 +73,12 @@ public final class StateCodec {
     public StateCodec(Model model, Symmetry symmetry) {
         this.cpuSymmetry = symmetry != Symmetry.NONE;
         this.scope = model.scope();
-        boolean alike = symmetry == Symmetry.ALL && model.platform().guest() == tlbcheck.model.Platform.Guest.NONE
-                && scope.range() == 1;
-        this.frameSymmetry = alike;
+        tlbcheck.model.Platform.Guest guest = model.platform().guest();
+        boolean alike = symmetry == Symmetry.ALL && guest == tlbcheck.model.Platform.Guest.NONE && scope.range() == 1;
+        // An x86 guest's stage 2 maps what the process maps, page for page, and keeps frame numbers only to compare
+        // them; but its APIC-access page is guest page 0, so there pages keep their numbers. arm64's stage-2 block
+        // maps guest page g to its frame plus g: a sum of frame numbers, which renaming would not keep.
+        this.frameSymmetry = alike || symmetry == Symmetry.ALL && guest.x86() && scope.range() == 1;
         this.pageOrders = alike && scope.pages() <= 3 ? permutations(scope.pages()) : new int[][] {identity(scope.pages())};
         // A guest page of KVM's own block (no host mm) is backed by the frame of its number.
         this.frames = model.platform().guest() == tlbcheck.model.Platform.Guest.ARM64_STAGE2 && !model.platform().hostMm()
@@ -112,9 +115,14 @@ public final class StateCodec {
         }
     }
 
-    /** Whether pages and frames are renamed, beside CPUs: platforms without a guest, one-page procedures. */
-    boolean pagesAndFramesAlike() {
+    /** Whether frames are renamed, beside CPUs: platforms without a guest or with an x86 one, one-page procedures. */
+    boolean framesAlike() {
         return frameSymmetry;
+    }
+
+    /** Whether pages are renamed too: platforms without a guest, one-page procedures. */
+    boolean pagesAlike() {
+        return pageOrders.length > 1;
     }
 
     /** How many states at most one canonical state stands for: the size of the group of renamings used. */
@@ -343,8 +351,10 @@ public final class StateCodec {
         private final int[] rank = new int[scope.frames()];
         private final Running[] runs = new Running[cpus];
         private final Device[] devices = new Device[smmus];
-        /** Under KVM, what each vCPU caches: its TLB codes, its block entry and its no-progress count, as one key. */
-        private final long[] vcpuKey = new long[cpus];
+        /** Under KVM, what each vCPU caches (TLB slot codes, CPU-major; block entries) and its no-progress count. */
+        private final int[] vcpuRaw = new int[cpus * pages];
+        private final int[] vcpuBlockRaw = new int[cpus];
+        private final int[] vcpuNoProgress = new int[cpus];
         private Locks locks;
 
         /** CPU TLB codes, renamed, CPU-major, pages in the order being tried. */
@@ -455,10 +465,9 @@ public final class StateCodec {
             for (int f = 0; f < rank.length; f++) rank[f] = freeRank.get(f);
             if (s.kvm().present()) {
                 for (int c = 0; c < cpus; c++) {
-                    long k = 0;
-                    for (int p = 0; p < pages; p++) k = k << tlbBits | tlbCode(s.kvm().vcpuTlb(c, p), frames);
-                    k = k << PTE_BITS | s.kvm().vcpuBlocks().get(c).code();
-                    vcpuKey[c] = k << 3 | s.kvm().vcpuNoProgress(c);
+                    for (int p = 0; p < pages; p++) vcpuRaw[c * pages + p] = tlbCode(s.kvm().vcpuTlb(c, p), frames);
+                    vcpuBlockRaw[c] = s.kvm().vcpuBlocks().get(c).code();
+                    vcpuNoProgress[c] = s.kvm().vcpuNoProgress(c);
                 }
             }
             if (pageOrders.length > 1) pageInvariants();
@@ -526,6 +535,16 @@ public final class StateCodec {
         private long slotNames(int code, int f, int salt) {
             int which = (tlbFrameA[code] == f ? 2 : 0) | (tlbFrameB[code] == f ? 1 : 0);
             return which == 0 ? 0 : mix((long) salt << 16 | tlbShape[code] << 2 | which);
+        }
+
+        /** A PTE code with frames renamed. */
+        private int pte(int raw) {
+            return pteMap == null ? raw : pteMap[raw];
+        }
+
+        /** A TLB slot code with frames renamed. */
+        private int tlbSlot(int raw) {
+            return tlbMap == null ? raw : tlbMap[raw];
         }
 
         private boolean before(long[] x, long[] y) {
@@ -619,8 +638,9 @@ public final class StateCodec {
                     k = k << tlbBits | code;
                 }
                 if (kvmPresent) {
-                    for (int p = 0; p < pages; p++) k <<= tlbBits;
-                    k = (k << PTE_BITS) << 3 | vcpuKey[c];
+                    for (int p = 0; p < pages; p++) k = k << tlbBits | tlbSlot(vcpuRaw[c * pages + p]);
+                    k = k << PTE_BITS | pte(vcpuBlockRaw[c]);
+                    k = k << 3 | vcpuNoProgress[c];
                 }
                 tlb[c] = k;
                 Running r = runs[c];
@@ -707,14 +727,14 @@ public final class StateCodec {
                 var k = s.kvm();
                 b.put(k.invalidating(), 2);
                 b.put(k.mmuLock() ? 1 : 0, 1);
-                for (int p = 0; p < s.pages(); p++) b.put(k.s2().get(p).code(), PTE_BITS);
-                b.put(k.s2Block().code(), PTE_BITS);
+                for (int p = 0; p < s.pages(); p++) b.put(pte(k.s2().get(p).code()), PTE_BITS);
+                b.put(pte(k.s2Block().code()), PTE_BITS);
                 for (int c : order) {
-                    for (int p = 0; p < s.pages(); p++) b.put(tlbCode(k.vcpuTlb(c, p), frames), tlbBits);
-                    b.put(k.vcpuBlocks().get(c).code(), PTE_BITS);
-                    b.put(k.vcpuNoProgress(c), 3);
+                    for (int p = 0; p < s.pages(); p++) b.put(tlbSlot(vcpuRaw[c * pages + p]), tlbBits);
+                    b.put(pte(vcpuBlockRaw[c]), PTE_BITS);
+                    b.put(vcpuNoProgress[c], 3);
                 }
-                b.put(k.apicFrame() + 1, 4);
+                b.put(frame(k.apicFrame()) + 1, 4);
                 b.put(k.apicReload() ? 1 : 0, 1);
                 b.put(k.apicReloading() ? 1 : 0, 1);
             }

@@ -12,8 +12,8 @@ import tlbcheck.model.State;
 /**
  * A state with its CPUs, pages and frames given other numbers: CPU c becomes {@code cpus[c]}, page p becomes
  * {@code pages[p]}, frame f becomes {@code frames[f]}. Written apart from the codec, so that the codec's own renaming
- * is checked against it. KVM's stage 2 and the APIC page keep their page and frame numbers: the codec renames only
- * CPUs there.
+ * is checked against it. KVM's stage 2, its vCPUs' TLBs and the APIC-access page are renamed too; the caller keeps
+ * guest pages in place where the codec does.
  */
 final class Renaming {
 
@@ -39,9 +39,16 @@ final class Renaming {
         Array<Device> devices = s.devices().map(d -> d.outstanding()
                 ? new Device(d.status(), pages[d.page()], d.write(), d.noProgress()) : d);
         Kvm k = s.kvm();
-        Kvm kvm = k.present() ? new Kvm(k.invalidating(), k.mmuLock(), k.s2(), k.s2Block(),
-                permuted(k.vcpuTlbs(), cpus), permuted(k.vcpuBlocks(), cpus), k.apicFrame(), k.apicReload(),
-                k.apicReloading(), permuted(k.vcpuNoProgress(), cpus)) : k;
+        Kvm kvm = k;
+        if (k.present()) {
+            Pte[] s2 = new Pte[s.pages()];
+            for (int p = 0; p < s.pages(); p++) s2[pages[p]] = frame(k.s2().get(p), frames);
+            kvm = new Kvm(k.invalidating(), k.mmuLock(), Array.of(s2), frame(k.s2Block(), frames),
+                    permuted(tlbs(k.vcpuTlbs(), identity(s.cpus()), pages, frames), cpus),
+                    permuted(k.vcpuBlocks().map(e -> frame(e, frames)), cpus),
+                    k.apicFrame() < 0 ? k.apicFrame() : frames[k.apicFrame()], k.apicReload(), k.apicReloading(),
+                    permuted(k.vcpuNoProgress(), cpus));
+        }
         return new State(Array.of(ptes), cpuTlbs, smmuTlbs, Array.of(rank), locks, Array.of(running), devices, kvm);
     }
 

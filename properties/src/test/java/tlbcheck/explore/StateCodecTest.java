@@ -54,7 +54,7 @@ class StateCodecTest {
     }
 
     /**
-     * The canonical form is canonical: a state and any renaming of it (CPUs; pages and frames too where the codec
+     * The canonical form is canonical: a state and any renaming of it (CPUs; frames, and pages, too where the codec
      * renames them) get the same words, on random walks of every catalogued variant in its small scope and in two
      * CPUs, two pages and three frames. A form too fine would only cost states; this is the check that it is not.
      */
@@ -75,9 +75,8 @@ class StateCodecTest {
                     long[] c = new long[codec.words()];
                     codec.encodeCanonical(s, c, 0);
                     int[] cpus = shuffled(scope.cpus(), random);
-                    boolean alike = codec.pagesAndFramesAlike();
-                    int[] pages = alike ? shuffled(scope.pages(), random) : shuffled(scope.pages(), null);
-                    int[] frames = alike ? shuffled(s.frames(), random) : shuffled(s.frames(), null);
+                    int[] pages = shuffled(scope.pages(), codec.pagesAlike() ? random : null);
+                    int[] frames = shuffled(s.frames(), codec.framesAlike() ? random : null);
                     State renamed = Renaming.of(s, cpus, pages, frames);
                     long[] r = new long[codec.words()];
                     codec.encodeCanonical(renamed, r, 0);
