@@ -21,7 +21,9 @@ import tlbcheck.model.invariant.Invariants;
  * Exhaustive search of a holding variant: distinct states per second, bytes per stored state and the
  * fingerprint collision odds, printed after each exploration. One exploration is one operation. With
  * {@code -p symmetry=ALL,CPUS,NONE} the searches run in turn, and each after the first prints the reduction
- * factor of every reduction over it (states over reduced states; meaningful when both searches are complete).
+ * factor of every reduction over it (states over reduced states; a lower bound unless both searches are
+ * complete). JMH runs each in a JVM of its own, so the counts pass between them in a file,
+ * {@code target/explore-benchmark.properties}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SingleShotTime)
@@ -47,26 +49,49 @@ public class ExploreBenchmark {
     @Param({"ALL"})
     public tlbcheck.explore.Symmetry symmetry;
 
-    /** States of the last exploration of each (variant, scope, symmetry), for the reduction factor. */
-    private static final java.util.Map<String, ExploreResult> LAST = new java.util.concurrent.ConcurrentHashMap<>();
+    /** The time limit of one exploration: a safety net, far above what the default scope needs. */
+    @Param({"3600"})
+    public double seconds;
+
+    /** The states of the last exploration of each (variant, scope, symmetry), and whether it was complete. */
+    private static final java.nio.file.Path LAST = java.nio.file.Path.of("target", "explore-benchmark.properties");
 
     @Benchmark
     public ExploreResult explore() {
         Model model = new Model(Variants.byName(variant), tlbcheck.model.Scope.parse(scope));
         ExploreResult r = Explorer.explore(model, Invariants.all().get(0),
                 Explorer.Config.defaults().withMaxStates(maxStates).withThreads(threads).withProgress(30)
-                        .withSymmetry(symmetry), System.out::println);
+                        .withSeconds(seconds).withSymmetry(symmetry), System.out::println);
         System.out.printf("%n%s %s (symmetry %s): %s in %.1fs: %.0f states/s, %.1f bytes/state, collision odds %.2e%n",
                 variant, scope, symmetry, r.verdict(), r.seconds(), r.statesPerSecond(), r.bytesPerState(),
                 r.collisionOdds());
-        LAST.put(variant + scope + symmetry, r);
+        java.util.Properties last = load();
+        last.setProperty(variant + "@" + scope + "@" + symmetry, r.states() + " " + r.complete());
         for (tlbcheck.explore.Symmetry more : tlbcheck.explore.Symmetry.values()) {
-            ExploreResult reduced = LAST.get(variant + scope + more);
+            String reduced = last.getProperty(variant + "@" + scope + "@" + more);
             if (more.compareTo(symmetry) <= 0 || reduced == null) continue;
+            long states = Long.parseLong(reduced.split(" ")[0]);
+            boolean complete = Boolean.parseBoolean(reduced.split(" ")[1]);
             System.out.printf("%s %s: reduction factor of symmetry %s over %s: %.2f (%d states against %d; %s)%n", variant,
-                    scope, more, symmetry, (double) r.states() / reduced.states(), r.states(), reduced.states(),
-                    reduced.complete() && r.complete() ? "both complete" : "not both complete: a lower bound at best");
+                    scope, more, symmetry, (double) r.states() / states, r.states(), states,
+                    complete && r.complete() ? "both complete" : "not both complete: a lower bound at best");
+        }
+        try (var out = java.nio.file.Files.newBufferedWriter(LAST)) {
+            last.store(out, "ExploreBenchmark: states and completeness of the last exploration of each variant, scope, symmetry");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
         return r;
+    }
+
+    private static java.util.Properties load() {
+        java.util.Properties p = new java.util.Properties();
+        if (!java.nio.file.Files.exists(LAST)) return p;
+        try (var in = java.nio.file.Files.newBufferedReader(LAST)) {
+            p.load(in);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return p;
     }
 }
