@@ -356,6 +356,13 @@ public final class StateCodec {
         private final int[] vcpuBlockRaw = new int[cpus];
         private final int[] vcpuNoProgress = new int[cpus];
         private Locks locks;
+        /** The parts of the state last read ({@link #read}). */
+        private Array<Pte> lastPtes;
+        private Array<Array<Pte>> lastCpuTlbs;
+        private Array<Option<Running>> lastRunning;
+        private Array<Array<Pte>> lastSmmuTlbs;
+        private Array<Integer> lastFreeRank;
+        private tlbcheck.model.Kvm lastKvm;
 
         /** CPU TLB codes, renamed, CPU-major, pages in the order being tried. */
         private final int[] codes = new int[cpus * pages];
@@ -440,34 +447,52 @@ public final class StateCodec {
 
         /** Reads the state into the flat arrays, once for all the renamings tried. */
         private void read(State s) {
-            Array<Pte> ptes = s.ptes();
-            locks = s.locks();
-            for (int p = 0; p < pages; p++) {
-                Pte e = ptes.get(p);
-                pteRaw[p] = e.code();
-                pteFrame[p] = e.frame();
-                ptl[p] = locks.ptlHeld(p);
+            // A successor shares every part its step did not change with its parent, and with the successors before
+            // it: a part that is the very object read last time is read already.
+            if (s.ptes() != lastPtes) {
+                lastPtes = s.ptes();
+                for (int p = 0; p < pages; p++) {
+                    Pte e = lastPtes.get(p);
+                    pteRaw[p] = e.code();
+                    pteFrame[p] = e.frame();
+                }
             }
-            Array<Array<Pte>> cpuTlbs = s.cpuTlbs();
-            for (int c = 0; c < cpus; c++) {
-                Array<Pte> row = cpuTlbs.get(c);
-                for (int p = 0; p < pages; p++) cpuRaw[c * pages + p] = tlbCode(row.get(p), frames);
-                Option<Running> r = s.running(c);
-                runs[c] = r.isEmpty() ? null : r.get();
+            if (s.locks() != locks) {
+                locks = s.locks();
+                for (int p = 0; p < pages; p++) ptl[p] = locks.ptlHeld(p);
             }
-            Array<Array<Pte>> smmuTlbs = s.smmuTlbs();
-            for (int m = 0; m < smmus; m++) {
-                Array<Pte> row = smmuTlbs.get(m);
-                for (int p = 0; p < pages; p++) smmuRaw[m * pages + p] = tlbCode(row.get(p), frames);
-                devices[m] = s.device(m);
-            }
-            Array<Integer> freeRank = s.freeRank();
-            for (int f = 0; f < rank.length; f++) rank[f] = freeRank.get(f);
-            if (s.kvm().present()) {
+            if (s.cpuTlbs() != lastCpuTlbs) {
+                lastCpuTlbs = s.cpuTlbs();
                 for (int c = 0; c < cpus; c++) {
-                    for (int p = 0; p < pages; p++) vcpuRaw[c * pages + p] = tlbCode(s.kvm().vcpuTlb(c, p), frames);
-                    vcpuBlockRaw[c] = s.kvm().vcpuBlocks().get(c).code();
-                    vcpuNoProgress[c] = s.kvm().vcpuNoProgress(c);
+                    Array<Pte> row = lastCpuTlbs.get(c);
+                    for (int p = 0; p < pages; p++) cpuRaw[c * pages + p] = tlbCode(row.get(p), frames);
+                }
+            }
+            if (s.running() != lastRunning) {
+                lastRunning = s.running();
+                for (int c = 0; c < cpus; c++) {
+                    Option<Running> r = lastRunning.get(c);
+                    runs[c] = r.isEmpty() ? null : r.get();
+                }
+            }
+            if (s.smmuTlbs() != lastSmmuTlbs) {
+                lastSmmuTlbs = s.smmuTlbs();
+                for (int m = 0; m < smmus; m++) {
+                    Array<Pte> row = lastSmmuTlbs.get(m);
+                    for (int p = 0; p < pages; p++) smmuRaw[m * pages + p] = tlbCode(row.get(p), frames);
+                }
+            }
+            for (int m = 0; m < smmus; m++) devices[m] = s.device(m);
+            if (s.freeRank() != lastFreeRank) {
+                lastFreeRank = s.freeRank();
+                for (int f = 0; f < rank.length; f++) rank[f] = lastFreeRank.get(f);
+            }
+            if (s.kvm().present() && s.kvm() != lastKvm) {
+                lastKvm = s.kvm();
+                for (int c = 0; c < cpus; c++) {
+                    for (int p = 0; p < pages; p++) vcpuRaw[c * pages + p] = tlbCode(lastKvm.vcpuTlb(c, p), frames);
+                    vcpuBlockRaw[c] = lastKvm.vcpuBlocks().get(c).code();
+                    vcpuNoProgress[c] = lastKvm.vcpuNoProgress(c);
                 }
             }
             if (pageOrders.length > 1) pageInvariants();
