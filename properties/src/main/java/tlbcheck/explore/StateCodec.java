@@ -390,7 +390,7 @@ public final class StateCodec {
         /** The frames {@link #labelFixed} left unnumbered, and how many. */
         private final int[] rest = new int[scope.frames()];
         private int restCount;
-        /** What a page or a frame is whatever the names ({@link #invariants}). */
+        /** What a page or a frame is whatever the names ({@link #pageInvariants}, {@link #frameInvariants}). */
         private final long[] pageInvariant = new long[pages];
         private final long[] frameInvariant = new long[scope.frames()];
         private boolean frameInvariantsMade;
@@ -500,10 +500,9 @@ public final class StateCodec {
         }
 
         /**
-         * What each page and each frame is, in terms no renaming changes: a page by its PTE's kind, its lock, what
-         * the TLBs cache for it (and whether that is the PTE's frame), the devices faulting on it and the procedures
-         * working on it; a frame by the TLB entries and the procedures that name it. CPUs and pages are summed over,
-         * since they are renamed too; SMMUs and devices keep their numbers.
+         * What each page is, in terms no renaming changes: its PTE's kind, its lock, what the TLBs cache for it (and
+         * whether that is the PTE's frame), the devices faulting on it and the procedures working on it. CPUs are
+         * summed over, since they are renamed too; SMMUs and devices keep their numbers.
          */
         private void pageInvariants() {
             for (int p = 0; p < pages; p++) {
@@ -529,7 +528,10 @@ public final class StateCodec {
             }
         }
 
-        /** The invariants of the frames only procedures in flight hold, made once a state has two of them. */
+        /**
+         * What each frame only procedures in flight hold is, in terms no renaming changes: the TLB entries and the
+         * procedures that name it, summed over CPUs and pages. Made once a state has two such frames.
+         */
         private void frameInvariants() {
             frameInvariantsMade = true;
             for (int j = 0; j < restCount; j++) {

@@ -57,7 +57,26 @@ final class Renaming {
         for (int f = 0; f < frames.length; f++) if (r.unmapped(f)) old |= 1 << frames[f];
         return new Running(r.procedure(), r.pc(), pages[r.page()], r.pages(), pages[r.ptep()], r.write(), r.device(),
                 r.newFrame() < 0 ? r.newFrame() : frames[r.newFrame()], old, r.wrotePte(), r.flushes(), r.secondary(),
-                r.inRange(), r.seqMoved(), r.snapshot(), StateCodec.renamed(r.owed(), cpus));
+                r.inRange(), r.seqMoved(), r.snapshot(), owed(r.owed(), cpus));
+    }
+
+    /** The owed-TLB bits with each CPU's bits (its TLB, its vCPU's TLB and block entry) moved to its new number. */
+    private static long owed(long owed, int[] cpus) {
+        long out = 0;
+        for (int shift = 0; shift < 64; shift += Running.OWED_BITS) {
+            int group = (int) (owed >>> shift) & ((1 << Running.OWED_BITS) - 1);
+            int renamed = group;
+            for (int c = 0; c < cpus.length; c++) {
+                renamed &= ~(Running.cpuBit(c) | Running.vcpuBit(c) | Running.vcpuBlockBit(c));
+            }
+            for (int c = 0; c < cpus.length; c++) {
+                if ((group & Running.cpuBit(c)) != 0) renamed |= Running.cpuBit(cpus[c]);
+                if ((group & Running.vcpuBit(c)) != 0) renamed |= Running.vcpuBit(cpus[c]);
+                if ((group & Running.vcpuBlockBit(c)) != 0) renamed |= Running.vcpuBlockBit(cpus[c]);
+            }
+            out |= (long) renamed << shift;
+        }
+        return out;
     }
 
     private static Array<Array<Pte>> tlbs(Array<Array<Pte>> tlbs, int[] who, int[] pages, int[] frames) {
