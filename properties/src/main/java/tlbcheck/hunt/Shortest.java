@@ -28,6 +28,11 @@ public final class Shortest {
 
     /** States the search may store: a count, so the result never depends on the machine's load. */
     public static final long MAX_STATES = 4_000_000;
+    /**
+     * A time limit far above what {@link #MAX_STATES} takes (about 30 s on 2 cores), so the count is what stops the
+     * search and its answer, shortest or not, does not depend on the machine's speed.
+     */
+    static final double SAFETY_SECONDS = 3600;
 
     private Shortest() {}
 
@@ -42,7 +47,7 @@ public final class Shortest {
         // (Depth 0 means no bound to the explorer, so a one-step trace skips this: nothing is shorter.)
         for (Scope own : shrunk.steps().size() < 2 ? Option.<Scope>none() : traceScope(model, invariant, shrunk.steps())) {
             ExploreResult e = Explorer.explore(new Model(model.variant(), own), invariant, Explorer.Config.defaults()
-                    .withMaxDepth(shrunk.steps().size() - 1).withMaxStates(maxStates).withSeconds(120));
+                    .withMaxDepth(shrunk.steps().size() - 1).withMaxStates(maxStates).withSeconds(SAFETY_SECONDS));
             if (e.violated() && e.trace().get().size() < shrunk.steps().size() && violates(model, invariant, e.trace().get())) {
                 Array<Step> shorter = e.trace().get();
                 shrunk = shrunk.withShortest(shorter, TraceCheck.verify(model, invariant, shorter, "shortest"), FOUND);
@@ -50,7 +55,7 @@ public final class Shortest {
         }
         int length = shrunk.steps().size();
         ExploreResult e = Explorer.explore(model, invariant,
-                Explorer.Config.defaults().withMaxDepth(length).withMaxStates(maxStates).withSeconds(120));
+                Explorer.Config.defaults().withMaxDepth(length).withMaxStates(maxStates).withSeconds(SAFETY_SECONDS));
         if (e.violated()) {
             Array<Step> trace = e.trace().get();
             if (trace.size() > length) {
