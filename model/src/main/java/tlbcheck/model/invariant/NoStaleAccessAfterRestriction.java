@@ -83,11 +83,11 @@ public final class NoStaleAccessAfterRestriction implements Invariant {
             if (s.maintenancePending(page)) continue;
             Pte pte = s.pte(page);
             for (int c = 0; c < s.cpus(); c++) {
-                Option<Violation> v = judge(model, t, "CPU" + c, page, s.cpuTlb(c, page), pte);
+                Option<Violation> v = judge(model, t, "CPU", c, page, s.cpuTlb(c, page), pte);
                 if (v.isDefined()) return v;
             }
             for (int m = 0; m < s.smmus(); m++) {
-                Option<Violation> v = judge(model, t, "SMMU" + m, page, s.smmuTlb(m, page), pte);
+                Option<Violation> v = judge(model, t, "SMMU", m, page, s.smmuTlb(m, page), pte);
                 if (v.isDefined()) return v;
             }
         }
@@ -120,12 +120,12 @@ public final class NoStaleAccessAfterRestriction implements Invariant {
         State s = t.after();
         for (int c = 0; c < s.cpus(); c++) {
             if ((owed & Running.cpuBit(c)) == 0) continue;
-            Option<Violation> v = judge(model, t, "CPU" + c, page, s.cpuTlb(c, page), s.pte(page));
+            Option<Violation> v = judge(model, t, "CPU", c, page, s.cpuTlb(c, page), s.pte(page));
             if (v.isDefined()) return v;
         }
         for (int m = 0; m < s.smmus(); m++) {
             if ((owed & Running.smmuBit(m)) == 0) continue;
-            Option<Violation> v = judge(model, t, "SMMU" + m, page, s.smmuTlb(m, page), s.pte(page));
+            Option<Violation> v = judge(model, t, "SMMU", m, page, s.smmuTlb(m, page), s.pte(page));
             if (v.isDefined()) return v;
         }
         var k = s.kvm();
@@ -141,9 +141,11 @@ public final class NoStaleAccessAfterRestriction implements Invariant {
         return Option.none();
     }
 
-    private Option<Violation> judge(Model model, Transition t, String tlb, int page, Pte cached, Pte pte) {
+    /** The TLB is named by kind and number, joined only for a violation: this runs on every transition explored. */
+    private Option<Violation> judge(Model model, Transition t, String kind, int number, int page, Pte cached, Pte pte) {
         Option<String> grant = excess(cached, pte);
         if (grant.isEmpty()) return Option.none();
+        String tlb = kind + number;
         return Option.some(violation(
                 tlb + " still grants " + grant.get() + " " + page + " (" + cached + ") after "
                         + Blame.finished(model, t) + "; PTE is " + pte,
