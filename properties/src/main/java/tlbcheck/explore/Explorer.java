@@ -106,7 +106,6 @@ public final class Explorer {
     }
 
     private long fingerprint(State s, long[] scratch) {
-        java.util.Arrays.fill(scratch, 0);
         codec.encodeCanonical(s, scratch, 0);
         return StateCodec.fingerprint(scratch, 0, words);
     }
@@ -165,7 +164,6 @@ public final class Explorer {
                 Transition t = step.fire(model, s);
                 if (parentFp < minViolating && invariant.check(model, t).isDefined()) minViolating = parentFp;
                 int base = n * words;
-                java.util.Arrays.fill(successors, base, base + words, 0);
                 encoder.encode(t.after(), successors, base);
                 fps[n++] = StateCodec.fingerprint(successors, base, words);
             }

@@ -283,34 +283,42 @@ public final class StateCodec {
         return out;
     }
 
-
+    /**
+     * Packs fields into words, low bits first. It keeps the word being filled in a register and stores each word once
+     * it is full ({@link #flush} stores the last), instead of or-ing every field into the array.
+     */
     private static final class Bits {
         long[] w;
         int base;
         int pos;
+        private long acc;
 
         Bits(long[] w, int base) {
             this.w = w;
             this.base = base;
         }
 
-        void reset(long[] w, int base) {
-            this.w = w;
-            this.base = base;
-            this.pos = 0;
-        }
-
         void put(long v, int bits) {
             long masked = bits == 64 ? v : v & ((1L << bits) - 1);
-            int word = base + (pos >>> 6);
             int off = pos & 63;
-            w[word] |= masked << off;
-            if (off + bits > 64) w[word + 1] |= masked >>> (64 - off);
+            acc |= masked << off;
+            if (off + bits >= 64) {
+                w[base + (pos >>> 6)] = acc;
+                acc = off == 0 ? 0 : masked >>> (64 - off);
+            }
             pos += bits;
         }
 
         void skip(int bits) {
-            pos += bits;
+            for (; bits > 32; bits -= 32) put(0, 32);
+            put(0, bits);
+        }
+
+        /** Stores the word being filled and zeroes the words after it up to {@code end}: all of them are then written. */
+        void flush(int end) {
+            int word = base + (pos >>> 6);
+            if ((pos & 63) != 0) w[word++] = acc;
+            while (word < end) w[word++] = 0;
         }
 
         long get(int bits) {
@@ -323,7 +331,7 @@ public final class StateCodec {
         }
     }
 
-    /** Writes the canonical form of the state into {@code out[offset .. offset+words)}, which must be zero. */
+    /** Writes the canonical form of the state over {@code out[offset .. offset+words)}. */
     public void encodeCanonical(State s, long[] out, int offset) {
         new Encoder().encode(s, out, offset);
     }
@@ -385,7 +393,6 @@ public final class StateCodec {
         private final java.util.Map<Integer, int[][]> bigMaps = new java.util.HashMap<>();
         private final long[] candidate = new long[words];
         private final long[] best = new long[words];
-        private final Bits b = new Bits(null, 0);
 
         /** The frames {@link #labelFixed} left unnumbered, and how many. */
         private final int[] rest = new int[scope.frames()];
@@ -420,9 +427,7 @@ public final class StateCodec {
                         if (!ascending(frameInvariant, restOrder, rest)) continue;
                     }
                     labelRest(fixed, restOrder);
-                    long[] target = first ? best : candidate;
-                    java.util.Arrays.fill(target, 0);
-                    encode(s, pageOrder, target, 0);
+                    encode(s, pageOrder, first ? best : candidate, 0);
                     if (!first && before(candidate, best)) System.arraycopy(candidate, 0, best, 0, words);
                     first = false;
                 }
@@ -708,8 +713,7 @@ public final class StateCodec {
         private void encode(State s, int[] pageOrder, long[] out, int offset) {
             boolean kvmPresent = kvm && s.kvm().present();
             canonicalCpuOrder(kvmPresent, pageOrder);
-            Bits b = this.b;
-            b.reset(out, offset);
+            Bits b = new Bits(out, offset);
             int[] pm = pteMap;
             int[] tm = tlbMap;
             for (int i = 0; i < pages; i++) {
@@ -765,6 +769,7 @@ public final class StateCodec {
                 b.put(k.apicReload() ? 1 : 0, 1);
                 b.put(k.apicReloading() ? 1 : 0, 1);
             }
+            b.flush(offset + words);
         }
     }
 
@@ -856,12 +861,6 @@ public final class StateCodec {
                 new Locks(readers, writer, Array.of(ptl), tlbFlushPending, rmapReaders, rmapWriter, tlbFlushBatched), Array.ofAll(running), Array.ofAll(devices), kvmState);
     }
 
-    /**
-     * A 63-bit fingerprint of encoded words (SplitMix64 finalisers chained over the words), never 0 nor
-     * {@code Long.MAX_VALUE}: the visited set keeps the top bit of a parent word for itself and those two values
-     * for an empty slot and the initial state's missing parent.
-     */
-    /** SplitMix64's finaliser: spreads a small value over 64 bits, so sums of them rarely tie by accident. */
     /** {@link #mix} of the values a TLB slot's shape takes. */
     private static final long[] MIXED = new long[64];
 
@@ -869,12 +868,18 @@ public final class StateCodec {
         for (int v = 0; v < MIXED.length; v++) MIXED[v] = mix(0x100 + v);
     }
 
+    /** SplitMix64's finaliser: spreads a small value over 64 bits, so sums of them rarely tie by accident. */
     private static long mix(long z) {
         z = (z + 0x9E3779B97F4A7C15L) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
         return z ^ (z >>> 31);
     }
 
+    /**
+     * A 63-bit fingerprint of encoded words (SplitMix64 finalisers chained over the words), never 0 nor
+     * {@code Long.MAX_VALUE}: the visited set keeps the top bit of a parent word for itself and those two values
+     * for an empty slot and the initial state's missing parent.
+     */
     public static long fingerprint(long[] w, int offset, int words) {
         long h = 0x9E3779B97F4A7C15L * (words + 1);
         for (int i = 0; i < words; i++) {
