@@ -397,8 +397,13 @@ public final class StateCodec {
         /** The frames {@link #labelFixed} left unnumbered, and how many. */
         private final int[] rest = new int[scope.frames()];
         private int restCount;
-        /** What a page or a frame is whatever the names ({@link #pageInvariants}, {@link #frameInvariants}). */
+        /**
+         * What a page or a frame is whatever the names: a page's {@link #pageKeys key}, then when two pages share it
+         * their {@link #pageInvariants invariants}; a frame's {@link #frameInvariants invariant}.
+         */
+        private final long[] pageKey = new long[pages];
         private final long[] pageInvariant = new long[pages];
+        private boolean pagesTied;
         private final long[] frameInvariant = new long[scope.frames()];
         private boolean frameInvariantsMade;
 
@@ -412,7 +417,8 @@ public final class StateCodec {
             read(s);
             boolean first = true;
             for (int[] pageOrder : pageOrders) {
-                if (!ascending(pageInvariant, pageOrder, null)) continue;
+                if (!ascending(pageKey, pageOrder, null)) continue;
+                if (pagesTied && !ascendingWithinKey(pageOrder)) continue;
                 for (int i = 0; i < pages; i++) pagePos[pageOrder[i]] = i;
                 int fixed = labelFixed(pageOrder);
                 int[][] restOrders = restCount <= MAX_TRIED_REST ? PERMUTATIONS[restCount] : PERMUTATIONS[0];
@@ -446,6 +452,16 @@ public final class StateCodec {
                 long a = invariant[of == null ? order[i - 1] : of[order[i - 1]]];
                 long b = invariant[of == null ? order[i] : of[order[i]]];
                 if (a > b) return false;
+            }
+            return true;
+        }
+
+        /** Whether pages that share a key come in ascending order of their invariants ({@link #pageInvariants}). */
+        private boolean ascendingWithinKey(int[] order) {
+            for (int i = 1; i < order.length; i++) {
+                int a = order[i - 1];
+                int b = order[i];
+                if (pageKey[a] == pageKey[b] && pageInvariant[a] > pageInvariant[b]) return false;
             }
             return true;
         }
@@ -500,8 +516,27 @@ public final class StateCodec {
                     vcpuNoProgress[c] = lastKvm.vcpuNoProgress(c);
                 }
             }
-            if (pageOrders.length > 1) pageInvariants();
+            if (pageOrders.length > 1) pageKeys();
             frameInvariantsMade = false;
+        }
+
+        /**
+         * A first word of what each page is, cheap to make: its PTE's kind and lock, and the shapes of the TLB slots
+         * for it ({@link #slotShape}), the CPUs' summed since they are renamed. It tells the pages apart in all but a
+         * few states; only those pay for {@link #pageInvariants}.
+         */
+        private void pageKeys() {
+            pagesTied = false;
+            for (int p = 0; p < pages; p++) {
+                int pf = pteFrame[p];
+                long h = PTE_SHAPE[pteRaw[p]] * 2L + (ptl[p] ? 1 : 0);
+                for (int m = 0; m < smmus; m++) h = h << 5 | slotShape(smmuRaw[m * pages + p], pf);
+                int sum = 0;
+                for (int c = 0; c < cpus; c++) sum += slotShape(cpuRaw[c * pages + p], pf);
+                pageKey[p] = h << 8 | sum;
+                for (int q = 0; q < p; q++) pagesTied |= pageKey[q] == pageKey[p];
+            }
+            if (pagesTied) pageInvariants();
         }
 
         /**
