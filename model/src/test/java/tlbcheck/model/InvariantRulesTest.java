@@ -352,7 +352,7 @@ class InvariantRulesTest {
     void kvmUseAfterFree() {
         Variant noTlbi = Variants.V10.withKernel("V10-unmap-no-tlbi", "s2_unmap frees the frame without the TLBI",
                 Stage2Paths.kernel("no-tlbi", c -> c == S2Change.UNMAP
-                        ? new Op[] {new S2Read(c), new S2Break(c), new S2Make(c, false), FreeOldFrame.INSTANCE}
+                        ? S2Read.then(c, new S2Break(c), new S2Make(c, false), FreeOldFrame.INSTANCE)
                         : Stage2Paths.classic(c)));
         Scenario vcpu = new Scenario(noTlbi).then(new Start(0, "s2_split", 0, false)).finish(0)
                 .then(new VcpuFill(1, 1), new Start(0, "s2_unmap", 1, false)).finish(0);

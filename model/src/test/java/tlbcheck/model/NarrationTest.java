@@ -82,9 +82,11 @@ class NarrationTest {
                         .then(new VcpuFill(1, 1), new VcpuAccess(1, 1, true)), 1));
         Scenario lost = new Scenario(Variants.V12).then(new Start(0, "s2_split", 0, false)).finish(0)
                 .then(new Start(0, "s2_wrprotect", 1, false), new Advance(0), new Start(1, "s2_wrprotect", 1, false)).finish(0);
+        // The walker skips its own change for its reason; the other branch of FEAT_BBM2's test is skipped for its own.
         assertEquals(List.of("s2_wrprotect: read stage-2 entry; skipped CAS stage-2 entry old -> new (no break),"
-                + " __kvm_tlb_flush_vmid_ipa (TLBI IPAS2E1IS), read stage-2 entry, CAS stage-2 entry old -> new (no break),"
-                + " __kvm_tlb_flush_vmid_ipa (TLBI IPAS2E1IS) (another vCPU's handler changed the entry first)"), narrate(lost, 1));
+                + " __kvm_tlb_flush_vmid_ipa (TLBI IPAS2E1IS) (another vCPU's handler changed the entry first);"
+                + " skipped read stage-2 entry, CAS stage-2 entry old -> new (no break),"
+                + " __kvm_tlb_flush_vmid_ipa (TLBI IPAS2E1IS) (the other branch ran)"), narrate(lost, 1));
     }
 
     @Test

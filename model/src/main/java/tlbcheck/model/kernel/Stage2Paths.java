@@ -21,14 +21,14 @@ public final class Stage2Paths {
      * likewise by a walker other than the fault handler).
      */
     public static Op[] classic(S2Change c) {
-        if (c == S2Change.MAP) return new Op[] {new S2Read(c), new S2Make(c, true)};
+        if (c == S2Change.MAP) return S2Read.then(c, new S2Make(c, true));
         if (c == S2Change.WRPROTECT || c == S2Change.RELAX) {
-            return new Op[] {new S2Read(c), new S2Make(c, true), new S2Tlbi(true, c)};
+            return S2Read.then(c, new S2Make(c, true), new S2Tlbi(true, c));
         }
         if (c == S2Change.UNMAP) {
-            return new Op[] {new S2Read(c), new S2Break(c), new S2Tlbi(true, c), new S2Make(c, false), FreeOldFrame.INSTANCE};
+            return S2Read.then(c, new S2Break(c), new S2Tlbi(true, c), new S2Make(c, false), FreeOldFrame.INSTANCE);
         }
-        return new Op[] {new S2Read(c), new S2Break(c), new S2Tlbi(true, c), new S2Make(c, false)};
+        return S2Read.then(c, new S2Break(c), new S2Tlbi(true, c), new S2Make(c, false));
     }
 
     /**
@@ -38,7 +38,7 @@ public final class Stage2Paths {
     public static Op[] breakAlways(S2Change c) {
         if (c == S2Change.MAP) return classic(c);
         if (c == S2Change.UNMAP) return classic(c);
-        return new Op[] {new S2Read(c), new S2Break(c), new S2Tlbi(true, c), new S2Make(c, false)};
+        return S2Read.then(c, new S2Break(c), new S2Tlbi(true, c), new S2Make(c, false));
     }
 
     /**
@@ -51,9 +51,9 @@ public final class Stage2Paths {
         return c -> {
             if (c == S2Change.MAP || c == S2Change.UNMAP) return classic(c);
             switch (c) {
-                case COLLAPSE: return new Op[] {new S2Read(c), new S2Make(c, true), new S2Tlbi(true, c)};
-                case WRPROTECT: case RELAX: return new Op[] {new S2Read(c), new S2Make(c, true), new S2Tlbi(broadcast, c)};
-                default: return new Op[] {new S2Read(c), new S2Make(c, true)};
+                case COLLAPSE: return S2Read.then(c, new S2Make(c, true), new S2Tlbi(true, c));
+                case WRPROTECT: case RELAX: return S2Read.then(c, new S2Make(c, true), new S2Tlbi(broadcast, c));
+                default: return S2Read.then(c, new S2Make(c, true));
             }
         };
     }
