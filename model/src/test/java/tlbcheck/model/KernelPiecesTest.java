@@ -43,6 +43,16 @@ class KernelPiecesTest {
     }
 
     @Test
+    @DisplayName("a stage-2 read skips exactly the ops of its change as the procedure runs them, composites flattened")
+    void stage2ReadSkipsItsChangeOnly() {
+        var c = tlbcheck.model.kernel.S2Change.WRPROTECT;
+        Op[] ops = tlbcheck.model.kernel.S2Read.then(c, new tlbcheck.model.kernel.S2Make(c, true),
+                Seq.of("flush", new tlbcheck.model.kernel.S2Tlbi(true, c), tlbcheck.model.kernel.When.of(
+                        tlbcheck.model.kernel.PteCondition.VALID, new tlbcheck.model.kernel.S2Tlbi(false, c))));
+        assertEquals(4, ((tlbcheck.model.kernel.S2Read) ops[0]).rest(), "S2Make, S2Tlbi, the When's skip and its body");
+    }
+
+    @Test
     @DisplayName("the rmap lock: readers share it, a writer excludes everyone, unlocks give it back")
     void rmapLock() {
         Model m = new Model(Variants.V5);

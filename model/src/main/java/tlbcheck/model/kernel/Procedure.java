@@ -149,7 +149,7 @@ public record Procedure(String name, Trigger trigger, Array<Op> ops, boolean ran
         return false;
     }
 
-    private static Array<Op> flatten(Array<Op> ops) {
+    static Array<Op> flatten(Array<Op> ops) {
         Array<Op> out = Array.empty();
         for (Op op : ops) {
             if (op instanceof Seq seq) {

@@ -11,10 +11,13 @@ import tlbcheck.model.State;
  */
 public record S2Read(S2Change change, int rest) implements Op {
 
-    /** The read, then the ops of the change it reads for: the ones it skips when there is nothing left to do. */
+    /**
+     * The read, then the ops of the change it reads for: the ones it skips when there is nothing left to do (counted
+     * as the procedure will run them, {@link Seq}, {@link When} and {@link IfBbm2} flattened).
+     */
     public static Op[] then(S2Change change, Op... ops) {
         Op[] all = new Op[ops.length + 1];
-        all[0] = new S2Read(change, ops.length);
+        all[0] = new S2Read(change, Procedure.flatten(io.vavr.collection.Array.of(ops)).size());
         System.arraycopy(ops, 0, all, 1, ops.length);
         return all;
     }
