@@ -20,17 +20,23 @@ import tlbcheck.model.kernel.MovePageTable;
 import tlbcheck.model.kernel.NotifySecondary;
 import tlbcheck.model.kernel.Op;
 import tlbcheck.model.kernel.Procedure;
+import tlbcheck.model.kernel.PteCondition;
 import tlbcheck.model.kernel.PtlLock;
 import tlbcheck.model.kernel.PtlUnlock;
 import tlbcheck.model.kernel.RangeEnd;
 import tlbcheck.model.kernel.ResumeDevice;
 import tlbcheck.model.kernel.RmapLock;
+import tlbcheck.model.kernel.S2Change;
+import tlbcheck.model.kernel.S2Make;
+import tlbcheck.model.kernel.S2Read;
+import tlbcheck.model.kernel.S2Tlbi;
 import tlbcheck.model.kernel.Seq;
 import tlbcheck.model.kernel.SetPteAtNotify;
 import tlbcheck.model.kernel.SetPteWritable;
 import tlbcheck.model.kernel.SmmuInvalidateOnFault;
 import tlbcheck.model.kernel.TlbBatch;
 import tlbcheck.model.kernel.Trigger;
+import tlbcheck.model.kernel.When;
 import tlbcheck.model.step.Advance;
 import tlbcheck.model.step.CpuFill;
 import tlbcheck.model.step.Start;
@@ -45,11 +51,10 @@ class KernelPiecesTest {
     @Test
     @DisplayName("a stage-2 read skips exactly the ops of its change as the procedure runs them, composites flattened")
     void stage2ReadSkipsItsChangeOnly() {
-        var c = tlbcheck.model.kernel.S2Change.WRPROTECT;
-        Op[] ops = tlbcheck.model.kernel.S2Read.then(c, new tlbcheck.model.kernel.S2Make(c, true),
-                Seq.of("flush", new tlbcheck.model.kernel.S2Tlbi(true, c), tlbcheck.model.kernel.When.of(
-                        tlbcheck.model.kernel.PteCondition.VALID, new tlbcheck.model.kernel.S2Tlbi(false, c))));
-        assertEquals(4, ((tlbcheck.model.kernel.S2Read) ops[0]).rest(), "S2Make, S2Tlbi, the When's skip and its body");
+        S2Change c = S2Change.WRPROTECT;
+        Op[] ops = S2Read.then(c, new S2Make(c, true),
+                Seq.of("flush", new S2Tlbi(true, c), When.of(PteCondition.VALID, new S2Tlbi(false, c))));
+        assertEquals(4, ((S2Read) ops[0]).rest(), "S2Make, S2Tlbi, the When's skip and its body");
     }
 
     @Test

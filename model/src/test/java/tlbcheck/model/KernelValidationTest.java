@@ -16,7 +16,7 @@ class KernelValidationTest {
     @Test
     void aStage2ReadInAFaultHandlerIsRefused() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Procedure.of("s2_fault",
-                Trigger.VCPU_FAULT, new S2Read(S2Change.RELAX, 1), new S2Make(S2Change.RELAX, true)));
+                Trigger.VCPU_FAULT, S2Read.then(S2Change.RELAX, new S2Make(S2Change.RELAX, true))));
         assertTrue(e.getMessage().startsWith("procedure s2_fault: op 1 'read stage-2 entry' can never run there:"),
                 e.getMessage());
         assertTrue(e.getMessage().contains("VCPU_FAULT"), e.getMessage());
