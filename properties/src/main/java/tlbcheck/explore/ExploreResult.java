@@ -17,14 +17,18 @@ import tlbcheck.model.step.Step;
  * @param trace a shortest counterexample, when one exists
  * @param stoppedBy "exhausted", "violation", "depth", "states" or "time"
  * @param bytesPerState visited-set bytes plus the peak of the two frontiers, per distinct state
- * @param collisionOdds TLC's optimistic estimate that a fingerprint collision hid a state: n(t-n)/2^64
+ * @param collisionOdds TLC's optimistic estimate that a fingerprint collision hid a state: n(l-n)/2^63 for n states
+ *     of 63-bit fingerprints and l successors looked up (a transition back to its own state, or one a sleep set
+ *     skipped, looks nothing up)
  * @param deadlocks reachable states in which no step at all is enabled (a modelling error: hardware
  *     and kernel can always do something)
+ * @param slept transitions fired and checked whose successor was neither encoded nor looked up, because a sleep set
+ *     showed it is reached by another order of the same steps ({@link Explorer})
  */
 public record ExploreResult(Model model, Invariant invariant, long states, long transitions, int depth,
                             boolean complete, double seconds, Option<Array<Step>> trace, Option<Violation> violation,
                             String stoppedBy, double bytesPerState, double collisionOdds, long deadlocks,
-                            Option<Array<Step>> deadlockTrace) {
+                            Option<Array<Step>> deadlockTrace, long slept) {
 
     public boolean violated() {
         return violation.isDefined();

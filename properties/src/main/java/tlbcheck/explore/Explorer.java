@@ -37,11 +37,13 @@ public final class Explorer {
      * @param symmetry which renamings count as the same state ({@link Symmetry}); less than {@code ALL} only to check
      *     that the reductions keep every verdict and shortest length, or for an op that names a page or a frame by
      *     its number
+     * @param sleepSets whether successors a sleep set shows to be reached by another order are left unencoded; off
+     *     only to check that this changes no count, verdict or shortest length
      */
     public record Config(int maxDepth, long maxStates, double seconds, int threads, double progressSeconds,
-                         Symmetry symmetry) {
+                         Symmetry symmetry, boolean sleepSets) {
         public Config(int maxDepth, long maxStates, double seconds, int threads, double progressSeconds) {
-            this(maxDepth, maxStates, seconds, threads, progressSeconds, Symmetry.ALL);
+            this(maxDepth, maxStates, seconds, threads, progressSeconds, Symmetry.ALL, true);
         }
 
         public static Config defaults() {
@@ -49,28 +51,32 @@ public final class Explorer {
         }
 
         public Config withMaxDepth(int depth) {
-            return new Config(depth, maxStates, seconds, threads, progressSeconds, symmetry);
+            return new Config(depth, maxStates, seconds, threads, progressSeconds, symmetry, sleepSets);
         }
 
         public Config withThreads(int n) {
-            return new Config(maxDepth, maxStates, seconds, n, progressSeconds, symmetry);
+            return new Config(maxDepth, maxStates, seconds, n, progressSeconds, symmetry, sleepSets);
         }
 
         public Config withProgress(double every) {
-            return new Config(maxDepth, maxStates, seconds, threads, every, symmetry);
+            return new Config(maxDepth, maxStates, seconds, threads, every, symmetry, sleepSets);
         }
 
         /** The time limit, a safety net only: a run it stops says so ({@code stoppedBy: time}). */
         public Config withSeconds(double s) {
-            return new Config(maxDepth, maxStates, s, threads, progressSeconds, symmetry);
+            return new Config(maxDepth, maxStates, s, threads, progressSeconds, symmetry, sleepSets);
         }
 
         public Config withMaxStates(long n) {
-            return new Config(maxDepth, n, seconds, threads, progressSeconds, symmetry);
+            return new Config(maxDepth, n, seconds, threads, progressSeconds, symmetry, sleepSets);
         }
 
         public Config withSymmetry(Symmetry which) {
-            return new Config(maxDepth, maxStates, seconds, threads, progressSeconds, which);
+            return new Config(maxDepth, maxStates, seconds, threads, progressSeconds, which, sleepSets);
+        }
+
+        public Config withSleepSets(boolean on) {
+            return new Config(maxDepth, maxStates, seconds, threads, progressSeconds, symmetry, on);
         }
     }
 
@@ -79,17 +85,23 @@ public final class Explorer {
     private final StateCodec codec;
     private final Step[] steps;
     private final int words;
+    /** Whether states carry sleep sets: the candidates fit in a long's bits, and so do the footprints' locations. */
+    private final boolean sleeping;
+    /** Longs a level gives each state: its fingerprint, its packed form, and its sleep set when {@link #sleeping}. */
+    private final int record;
 
     /** Takes each level's states last first: a test's way to change who reaches a state first, deterministically. */
     private final boolean reversed;
 
-    private Explorer(Model model, Invariant invariant, Symmetry symmetry, boolean reversed) {
+    private Explorer(Model model, Invariant invariant, Config config, boolean reversed) {
         this.reversed = reversed;
         this.model = model;
         this.invariant = invariant;
-        this.codec = new StateCodec(model, symmetry);
+        this.codec = new StateCodec(model, config.symmetry());
         this.steps = model.candidates().toJavaArray(Step[]::new);
         this.words = codec.words();
+        this.sleeping = config.sleepSets() && steps.length <= 64 && new Footprint(model).fits();
+        this.record = words + (sleeping ? 2 : 1);
     }
 
     public static ExploreResult explore(Model model, Invariant invariant, Config config) {
@@ -97,12 +109,12 @@ public final class Explorer {
     }
 
     public static ExploreResult explore(Model model, Invariant invariant, Config config, Consumer<String> progress) {
-        return new Explorer(model, invariant, config.symmetry(), false).run(config, progress);
+        return new Explorer(model, invariant, config, false).run(config, progress);
     }
 
     /** As {@link #explore}, taking every level's states in the opposite order: the answer must not change. */
     static ExploreResult exploreReversed(Model model, Invariant invariant, Config config) {
-        return new Explorer(model, invariant, config.symmetry(), true).run(config, line -> {});
+        return new Explorer(model, invariant, config, true).run(config, line -> {});
     }
 
     private long fingerprint(State s, long[] scratch) {
@@ -117,35 +129,48 @@ public final class Explorer {
      */
     private final class Worker implements java.util.concurrent.Callable<Void> {
         final StateCodec.Encoder encoder = codec.encoder();
-        /** The packed successors of the state being expanded, and their fingerprints. */
+        final Footprint footprint = new Footprint(model);
+        final StepRenaming renaming = new StepRenaming(steps, model.scope().cpus(), model.scope().pages());
+        /** The packed successors of the state being expanded, their fingerprints and their sleep sets (canonical names). */
         final long[] successors = new long[steps.length * words];
         final long[] fps = new long[steps.length];
+        final long[] sleeps = new long[steps.length];
+        /** The enabled steps of the state being expanded, and the footprint of each. */
+        final int[] enabled = new int[steps.length];
+        final long[] reads = new long[steps.length];
+        final long[] writes = new long[steps.length];
         LongBuffer out = new LongBuffer();
         /** The slots of the states this thread added during the level, in the order of {@code out}: closing them needs no search. */
         int[] slots = new int[1024];
         int added;
         Level level;
         VisitedSet visited;
+        SleepTable sleepTable;
         long transitions;
+        long slept;
+        long lookups;
         long deadlocks;
         long minDeadlock;
         long minViolating;
 
-        void begin(Level level, VisitedSet visited, LongBuffer out) {
+        void begin(Level level, VisitedSet visited, SleepTable sleepTable, LongBuffer out) {
             this.level = level;
             this.visited = visited;
+            this.sleepTable = sleepTable;
             this.out = out;
             added = 0;
             transitions = 0;
+            slept = 0;
+            lookups = 0;
             deadlocks = 0;
             minDeadlock = Long.MAX_VALUE;
             minViolating = Long.MAX_VALUE;
         }
 
-        /** Stops between two states when the visited set must grow; the explorer grows it and calls again. */
+        /** Stops between two states when a table must grow; the explorer grows it and calls again. */
         @Override
         public Void call() {
-            while (!visited.needsGrow()) {
+            while (!visited.needsGrow() && !(sleeping && sleepTable.needsGrow())) {
                 int i = level.cursor.getAndIncrement();
                 if (i >= level.size) break;
                 if (reversed) i = level.size - 1 - i;
@@ -154,33 +179,74 @@ public final class Explorer {
             return null;
         }
 
+        /**
+         * Fires every enabled step and checks it against the invariant; encodes and looks up the successors, except
+         * a step's own state (a TLB hit) and the steps in the state's sleep set. A step sleeps in a state when the
+         * state was reached by a step independent of it ({@link Footprint}) from a state where it had been taken
+         * already or slept: its successor is then reached the other way round, from the state one level up that it
+         * led to, at the same depth (Godefroid's sleep sets). A level's states are expanded only once every arrival
+         * at them is in, each with the intersection of the sets it arrived with; an arrival at a state of an earlier
+         * level is on no shortest path and brings nothing. So every state is still reached, at its shortest depth,
+         * and every transition of it is still fired and checked: the states, the transitions, the verdict and the
+         * shortest length are those of the search without sleep sets.
+         */
         private void expand(long[] f, int at) {
             long parentFp = f[at];
             State s = codec.decode(f, at + 1);
-            int n = 0;
-            int loops = 0;
+            int e = 0;
+            long enabledSet = 0;
             for (int k = 0; k < steps.length; k++) {
-                Step step = steps[k];
-                if (!step.enabled(model, s)) continue;
-                Transition t = step.fire(model, s);
-                if (parentFp < minViolating && invariant.check(model, t).isDefined()) minViolating = parentFp;
-                // A step that changes nothing (a TLB hit) gives back its state: visited already, and a fifth of all
-                // transitions, so it is checked but neither encoded nor looked up.
-                if (t.after() == s) {
-                    loops++;
-                    continue;
+                if (!steps[k].enabled(model, s)) continue;
+                enabled[e++] = k;
+                if (sleeping) {
+                    enabledSet |= 1L << k;
+                    footprint.of(s, steps[k]);
+                    reads[k] = footprint.reads;
+                    writes[k] = footprint.writes;
                 }
-                int base = n * words;
-                encoder.encode(t.after(), successors, base);
-                fps[n++] = StateCodec.fingerprint(successors, base, words);
             }
-            transitions += n + loops;
-            if (n + loops == 0) {
+            transitions += e;
+            if (e == 0) {
                 deadlocks++;
                 minDeadlock = Math.min(minDeadlock, parentFp);
                 return;
             }
+            long sleep = sleeping ? f[at + 1 + words] & enabledSet : 0;
+            // The sleep set, then each step as it is taken: what a later successor's sleep set is drawn from.
+            long taken = sleep;
+            int n = 0;
+            for (int j = 0; j < e; j++) {
+                int k = enabled[j];
+                Transition t = steps[k].fire(model, s);
+                if (parentFp < minViolating && invariant.check(model, t).isDefined()) minViolating = parentFp;
+                long bit = sleeping ? 1L << k : 0;
+                // A step that changes nothing (a TLB hit) gives back its state: visited already, and a fifth of all
+                // transitions, so it is checked but neither encoded nor looked up.
+                if (t.after() == s) {
+                    taken |= bit;
+                    continue;
+                }
+                if ((sleep & bit) != 0) {
+                    slept++;
+                    continue;
+                }
+                int base = n * words;
+                encoder.encode(t.after(), successors, base);
+                fps[n] = StateCodec.fingerprint(successors, base, words);
+                if (sleeping) {
+                    long z = 0;
+                    for (long m = taken; m != 0; m &= m - 1) {
+                        int u = Long.numberOfTrailingZeros(m);
+                        if (!Footprint.conflict(reads[u], writes[u], reads[k], writes[k])) z |= 1L << u;
+                    }
+                    sleeps[n] = renaming.rename(z, encoder);
+                }
+                n++;
+                taken |= bit;
+            }
+            lookups += n;
             visited.touch(fps, n);
+            if (sleeping) sleepTable.touch(fps, n);
             for (int j = 0; j < n; j++) {
                 int slot = visited.add(fps[j], parentFp);
                 if (slot >= 0) {
@@ -188,14 +254,19 @@ public final class Explorer {
                     slots[added++] = slot;
                     out.add(fps[j]);
                     out.add(successors, j * words, words);
+                    if (sleeping) out.add(0L);
                 }
+                if (sleeping && slot != VisitedSet.CLOSED_STATE) sleepTable.arrive(fps[j], sleeps[j]);
             }
         }
 
-        /** Closes the states this thread added during the level: their parents are final. */
+        /** Closes the states this thread added during the level: their parents and sleep sets are final. */
         Void close() {
             long[] b = out.array();
-            for (int i = 0, k = 0; i < out.size(); i += words + 1, k++) visited.close(b[i], slots[k]);
+            for (int i = 0, k = 0; i < out.size(); i += record, k++) {
+                visited.close(b[i], slots[k]);
+                if (sleeping) b[i + 1 + words] = sleepTable.sleep(b[i]);
+            }
             return null;
         }
     }
@@ -210,7 +281,7 @@ public final class Explorer {
         Level(LongBuffer[] parts) {
             this.parts = parts;
             this.starts = new int[parts.length + 1];
-            for (int p = 0; p < parts.length; p++) starts[p + 1] = starts[p] + parts[p].size() / (words + 1);
+            for (int p = 0; p < parts.length; p++) starts[p + 1] = starts[p] + parts[p].size() / record;
             this.size = starts[parts.length];
         }
 
@@ -225,7 +296,7 @@ public final class Explorer {
         }
 
         int offset(int i) {
-            return (i - starts[index(i)]) * (words + 1);
+            return (i - starts[index(i)]) * record;
         }
 
         long bytes() {
@@ -246,12 +317,16 @@ public final class Explorer {
         LongBuffer first = new LongBuffer();
         first.add(initFp);
         first.add(scratch, 0, words);
+        if (sleeping) first.add(0L);
+        SleepTable sleepTable = new SleepTable(1 << 12);
         int threads = Math.max(1, config.threads());
         List<Worker> workers = new ArrayList<>();
         for (int w = 0; w < threads; w++) workers.add(new Worker());
         Level level = new Level(new LongBuffer[] {first});
         LongBuffer[] spare = {};
         long transitions = 0;
+        long slept = 0;
+        long lookups = 0;
         long deadlocks = 0;
         long firstDeadlock = 0;
         long peakFrontierBytes = 0;
@@ -263,19 +338,24 @@ public final class Explorer {
                 LongBuffer[] next = new LongBuffer[threads];
                 for (int w = 0; w < threads; w++) {
                     next[w] = spare.length > w ? spare[w].clear() : new LongBuffer();
-                    workers.get(w).begin(level, visited, next[w]);
+                    workers.get(w).begin(level, visited, sleepTable, next[w]);
                 }
                 while (true) {
                     runAll(pool, workers, Worker::call);
                     if (level.cursor.get() >= level.size) break;
-                    visited.grow();
+                    if (visited.needsGrow()) visited.grow();
+                    if (sleeping && sleepTable.needsGrow()) sleepTable.grow();
                 }
                 runAll(pool, workers, Worker::close);
+                long sleepBytes = sleeping ? sleepTable.bytes() : 0;
+                if (sleeping) sleepTable.clear();
                 long violating = Long.MAX_VALUE;
                 long levelDeadlock = Long.MAX_VALUE;
                 long levelDeadlocks = 0;
                 for (Worker w : workers) {
                     transitions += w.transitions;
+                    slept += w.slept;
+                    lookups += w.lookups;
                     levelDeadlocks += w.deadlocks;
                     levelDeadlock = Math.min(levelDeadlock, w.minDeadlock);
                     violating = Math.min(violating, w.minViolating);
@@ -285,12 +365,12 @@ public final class Explorer {
                 Level following = new Level(next);
                 long slotBytes = 0;
                 for (Worker w : workers) slotBytes += 4L * w.slots.length;
-                peakFrontierBytes = Math.max(peakFrontierBytes, level.bytes() + following.bytes() + slotBytes);
+                peakFrontierBytes = Math.max(peakFrontierBytes, level.bytes() + following.bytes() + slotBytes + sleepBytes);
                 if (violating != Long.MAX_VALUE) {
                     Array<Step> trace = trace(visited, violating);
                     Violation v = violationAt(trace);
-                    return result(visited, transitions, depth + 1, false, start, Option.some(trace), Option.some(v),
-                            "violation", peakFrontierBytes, deadlocks, firstDeadlock);
+                    return result(visited, transitions, slept, lookups, depth + 1, false, start, Option.some(trace),
+                            Option.some(v), "violation", peakFrontierBytes, deadlocks, firstDeadlock);
                 }
                 spare = level.parts;
                 level = following;
@@ -310,8 +390,8 @@ public final class Explorer {
         } finally {
             pool.shutdownNow();
         }
-        return result(visited, transitions, depth, stoppedBy.equals("exhausted"), start, Option.none(), Option.none(),
-                stoppedBy, peakFrontierBytes, deadlocks, firstDeadlock);
+        return result(visited, transitions, slept, lookups, depth, stoppedBy.equals("exhausted"), start, Option.none(),
+                Option.none(), stoppedBy, peakFrontierBytes, deadlocks, firstDeadlock);
     }
 
     /** Runs one task per worker on the pool and waits for all of them. */
@@ -322,15 +402,16 @@ public final class Explorer {
         for (Future<Void> f : futures) get(f);
     }
 
-    private ExploreResult result(VisitedSet visited, long transitions, int depth, boolean complete, long start,
-                                 Option<Array<Step>> trace, Option<Violation> violation, String stoppedBy,
-                                 long peakFrontierBytes, long deadlocks, long firstDeadlock) {
+    private ExploreResult result(VisitedSet visited, long transitions, long slept, long lookups, int depth,
+                                 boolean complete, long start, Option<Array<Step>> trace, Option<Violation> violation,
+                                 String stoppedBy, long peakFrontierBytes, long deadlocks, long firstDeadlock) {
         double n = visited.size();
-        double odds = n * Math.max(0, transitions - n) / Math.pow(2, 63);
+        // Each lookup of a state already there could have been a new state whose fingerprint collided.
+        double odds = n * Math.max(0, lookups - n) / Math.pow(2, 63);
         return new ExploreResult(model, invariant, visited.size(), transitions, depth, complete,
                 (System.nanoTime() - start) / 1e9, trace, violation, stoppedBy,
                 (visited.bytes() + peakFrontierBytes) / n, odds, deadlocks,
-                deadlocks > 0 ? Option.some(path(visited, firstDeadlock)._1) : Option.none());
+                deadlocks > 0 ? Option.some(path(visited, firstDeadlock)._1) : Option.none(), slept);
     }
 
     private static <T> T get(Future<T> f) {

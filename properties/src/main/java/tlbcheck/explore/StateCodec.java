@@ -407,6 +407,47 @@ public final class StateCodec {
         private final long[] frameInvariant = new long[scope.frames()];
         private boolean frameInvariantsMade;
 
+        /** The renaming of the encoding kept: each CPU's and each page's number in the canonical state. */
+        private final int[] keptCpu = new int[cpus];
+        private final int[] keptPage = new int[pages];
+
+        /** The kept renaming as one number, its digits each CPU's new number then each page's; -1 for the identity. */
+        private int keptKey;
+
+        private void keepRenaming() {
+            int key = 0;
+            boolean identity = true;
+            for (int c = 0; c < cpus; c++) {
+                keptCpu[c] = position[c];
+                key = key * cpus + position[c];
+                identity &= position[c] == c;
+            }
+            for (int p = 0; p < pages; p++) {
+                keptPage[p] = pagePos[p];
+                key = key * pages + pagePos[p];
+                identity &= pagePos[p] == p;
+            }
+            keptKey = identity ? -1 : key;
+        }
+
+        /** {@link #canonicalCpu} and {@link #canonicalPage} as one number (see {@link #keptKey}); -1 for the identity. */
+        int renamingKey() {
+            return keptKey;
+        }
+
+        /**
+         * The number CPU {@code cpu} of the state last encoded has in the canonical state (the one {@link #decode}
+         * gives back). Where two renamings give the same encoding, either is the state's.
+         */
+        int canonicalCpu(int cpu) {
+            return keptCpu[cpu];
+        }
+
+        /** As {@link #canonicalCpu}, for a page. */
+        int canonicalPage(int page) {
+            return keptPage[page];
+        }
+
         Encoder() {
             int n = scope.frames();
             int keys = n <= 6 ? (int) Math.pow(n, n) : 0;
@@ -425,6 +466,7 @@ public final class StateCodec {
                 if (first && pageOrders.length == 1 && restOrders.length == 1) {
                     labelRest(fixed, restOrders[0]);
                     encode(s, pageOrder, out, offset);
+                    keepRenaming();
                     return;
                 }
                 for (int[] restOrder : restOrders) {
@@ -434,7 +476,12 @@ public final class StateCodec {
                     }
                     labelRest(fixed, restOrder);
                     encode(s, pageOrder, first ? best : candidate, 0);
-                    if (!first && before(candidate, best)) System.arraycopy(candidate, 0, best, 0, words);
+                    if (first) {
+                        keepRenaming();
+                    } else if (before(candidate, best)) {
+                        System.arraycopy(candidate, 0, best, 0, words);
+                        keepRenaming();
+                    }
                     first = false;
                 }
             }

@@ -105,7 +105,15 @@ final class VisitedSet {
         return add(fp, parent) >= 0;
     }
 
-    /** {@link #insert}, giving the slot of a new fingerprint (for {@link #close(long, int)}) or -1 if it was there. */
+    /** What {@link #add} gives for a fingerprint added earlier in this level (still open). */
+    static final int OPEN_STATE = -1;
+    /** What {@link #add} gives for a fingerprint of an earlier level (closed). */
+    static final int CLOSED_STATE = -2;
+
+    /**
+     * {@link #insert}, giving the slot of a new fingerprint (for {@link #close(long, int)}), or {@link #OPEN_STATE}
+     * or {@link #CLOSED_STATE} if it was there.
+     */
     int add(long fp, long parent) {
         long[] t = table;
         int m = mask;
@@ -122,20 +130,22 @@ final class VisitedSet {
                 key = (long) SLOT.getVolatile(t, 2 * i);
             }
             if (key == fp) {
-                offer(t, 2 * i + 1, parent);
-                return -1;
+                return offer(t, 2 * i + 1, parent) ? OPEN_STATE : CLOSED_STATE;
             }
         }
     }
 
-    /** Keeps the smaller parent of an open state; 0 is a slot whose inserter has not written its parent yet. */
-    private static void offer(long[] t, int at, long parent) {
+    /**
+     * Keeps the smaller parent of an open state; 0 is a slot whose inserter has not written its parent yet. Whether
+     * the state is open.
+     */
+    private static boolean offer(long[] t, int at, long parent) {
         long want = OPEN | parent;
         while (true) {
             long cur = (long) SLOT.getVolatile(t, at);
-            if (cur != 0 && (cur & OPEN) == 0) return;  // closed: reached at an earlier level
-            if (cur != 0 && cur <= want) return;          // both open: compare the parents
-            if (SLOT.compareAndSet(t, at, cur, want)) return;
+            if (cur != 0 && (cur & OPEN) == 0) return false;  // closed: reached at an earlier level
+            if (cur != 0 && cur <= want) return true;          // both open: compare the parents
+            if (SLOT.compareAndSet(t, at, cur, want)) return true;
         }
     }
 

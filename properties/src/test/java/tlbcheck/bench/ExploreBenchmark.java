@@ -49,6 +49,10 @@ public class ExploreBenchmark {
     @Param({"ALL"})
     public tlbcheck.explore.Symmetry symmetry;
 
+    /** {@code -p sleepSets=true,false} measures what they save: the counts are the same either way. */
+    @Param({"true"})
+    public boolean sleepSets;
+
     /** The time limit of one exploration: a safety net, far above what the default scope needs. */
     @Param({"3600"})
     public double seconds;
@@ -61,10 +65,11 @@ public class ExploreBenchmark {
         Model model = new Model(Variants.byName(variant), tlbcheck.model.Scope.parse(scope));
         ExploreResult r = Explorer.explore(model, Invariants.all().get(0),
                 Explorer.Config.defaults().withMaxStates(maxStates).withThreads(threads).withProgress(30)
-                        .withSeconds(seconds).withSymmetry(symmetry), System.out::println);
-        System.out.printf("%n%s %s (symmetry %s): %s in %.1fs: %.0f states/s, %.1f bytes/state, collision odds %.2e%n",
-                variant, scope, symmetry, r.verdict(), r.seconds(), r.statesPerSecond(), r.bytesPerState(),
-                r.collisionOdds());
+                        .withSeconds(seconds).withSymmetry(symmetry).withSleepSets(sleepSets), System.out::println);
+        System.out.printf("%n%s %s (symmetry %s, sleep sets %s): %s in %.1fs: %.0f states/s, %.1f bytes/state, "
+                        + "%d transitions slept (%.1f%%), collision odds %.2e%n",
+                variant, scope, symmetry, sleepSets ? "on" : "off", r.verdict(), r.seconds(), r.statesPerSecond(),
+                r.bytesPerState(), r.slept(), 100.0 * r.slept() / Math.max(1, r.transitions()), r.collisionOdds());
         java.util.Properties last = load();
         last.setProperty(variant + "@" + scope + "@" + symmetry, r.states() + " " + r.complete());
         for (tlbcheck.explore.Symmetry more : tlbcheck.explore.Symmetry.values()) {

@@ -122,7 +122,7 @@ final class ExhaustiveCheck {
         if (all.violated()) return Explorer.explore(model, invariant, config, System.out::println);
         return new ExploreResult(model, invariant, all.states(), all.transitions(), all.depth(), all.complete(),
                 all.seconds(), all.trace(), all.violation(), all.stoppedBy(), all.bytesPerState(), all.collisionOdds(),
-                all.deadlocks(), all.deadlockTrace());
+                all.deadlocks(), all.deadlockTrace(), all.slept());
     }
 
     static void write(Path out) {

@@ -1,0 +1,404 @@
+package tlbcheck.explore;
+
+import io.vavr.control.Option;
+import tlbcheck.model.Model;
+import tlbcheck.model.Running;
+import tlbcheck.model.State;
+import tlbcheck.model.kernel.AllocFrame;
+import tlbcheck.model.kernel.ClearPte;
+import tlbcheck.model.kernel.CopyToNewFrame;
+import tlbcheck.model.kernel.FlushTlbPage;
+import tlbcheck.model.kernel.FreeOldFrame;
+import tlbcheck.model.kernel.MapNewFrame;
+import tlbcheck.model.kernel.MmapLock;
+import tlbcheck.model.kernel.MmapUnlock;
+import tlbcheck.model.kernel.NotifySecondary;
+import tlbcheck.model.kernel.Op;
+import tlbcheck.model.kernel.Procedure;
+import tlbcheck.model.kernel.PtlLock;
+import tlbcheck.model.kernel.PtlUnlock;
+import tlbcheck.model.kernel.RangeEnd;
+import tlbcheck.model.kernel.RangeStart;
+import tlbcheck.model.kernel.ReleaseUnusedFrame;
+import tlbcheck.model.kernel.ResumeDevice;
+import tlbcheck.model.kernel.SetPteNewFrame;
+import tlbcheck.model.kernel.SetPteWritable;
+import tlbcheck.model.kernel.SkipUnless;
+import tlbcheck.model.kernel.TlbBatch;
+import tlbcheck.model.kernel.TlbFlushPending;
+import tlbcheck.model.kernel.WriteProtectPte;
+import tlbcheck.model.step.Advance;
+import tlbcheck.model.step.CpuAccess;
+import tlbcheck.model.step.CpuEvict;
+import tlbcheck.model.step.CpuFill;
+import tlbcheck.model.step.DeviceIssue;
+import tlbcheck.model.step.SmmuEvict;
+import tlbcheck.model.step.SmmuFill;
+import tlbcheck.model.step.Start;
+import tlbcheck.model.step.Step;
+
+/**
+ * What a step may read and write in a given state, as sets of locations: each page's PTE, each TLB slot (a CPU's or an
+ * SMMU's entry for a page), each CPU's procedure in flight, whether that procedure has changed a translation (what a
+ * device's retry reads of it), each device, and one location for everything else (locks, the free list, KVM). Two steps whose footprints do not conflict (neither writes what the other reads or writes)
+ * commute in that state: each stays enabled after the other, and both orders reach the same state. That is what the
+ * explorer's sleep sets need ({@link Explorer}).
+ *
+ * <p>A footprint must cover everything the step's enabledness and effect depend on, or the explorer could skip a
+ * state; too large a footprint only costs speed. So a step or an op not listed here touches everything, and a
+ * user's own op is explored exactly as before. {@code FootprintCommutationTest} fires both orders of every pair
+ * called independent on walks of every variant.
+ */
+final class Footprint {
+
+    /** Every location: the footprint of a step this class does not know. */
+    static final long EVERYTHING = -1L;
+
+    private final Model model;
+    private final int pages;
+    private final int cpus;
+    private final int smmus;
+    /** Whether the locations fit in a long; when not, every step touches everything. */
+    private final boolean fits;
+    private final long global;
+    private final long allRunning;
+    private final long allInFlight;
+
+    /** The footprint {@link #of} found: locations read, and locations written. */
+    long reads;
+    long writes;
+
+    Footprint(Model model) {
+        this.model = model;
+        this.pages = model.scope().pages();
+        this.cpus = model.scope().cpus();
+        this.smmus = model.scope().smmus();
+        int bits = pages + (cpus + smmus) * pages + 2 * cpus + smmus + 1;
+        this.fits = bits <= 63;
+        this.global = fits ? 1L << (bits - 1) : EVERYTHING;
+        long r = 0;
+        for (int c = 0; c < cpus && fits; c++) r |= running(c);
+        this.allRunning = r;
+        long f = 0;
+        for (int c = 0; c < cpus && fits; c++) f |= inFlight(c);
+        this.allInFlight = f;
+        this.owed = new int[cpus * pages];
+    }
+
+    /** Whether the scope's locations fit in a long; when not, every step touches everything. */
+    boolean fits() {
+        return fits;
+    }
+
+    /** Whether two footprints conflict: one writes what the other reads or writes. */
+    static boolean conflict(long readsA, long writesA, long readsB, long writesB) {
+        return (writesA & (readsB | writesB)) != 0 || (writesB & readsA) != 0;
+    }
+
+    private long pte(int page) {
+        return 1L << page;
+    }
+
+    private long cpuSlot(int cpu, int page) {
+        return 1L << (pages + cpu * pages + page);
+    }
+
+    private long smmuSlot(int smmu, int page) {
+        return 1L << (pages + (cpus + smmu) * pages + page);
+    }
+
+    private long running(int cpu) {
+        return 1L << (pages * (1 + cpus + smmus) + cpu);
+    }
+
+    /**
+     * Whether CPU {@code cpu}'s procedure has written its PTE, with its range: a part of its procedure slot that only a
+     * PTE write and the procedure's end change ({@code State.translationChangeInFlight}).
+     */
+    private long inFlight(int cpu) {
+        return 1L << (pages * (1 + cpus + smmus) + cpus + cpu);
+    }
+
+    private long device(int smmu) {
+        return 1L << (pages * (1 + cpus + smmus) + 2 * cpus + smmu);
+    }
+
+    /** Every TLB slot of the page, CPUs' and SMMUs'. */
+    private long slots(int page) {
+        long m = 0;
+        for (int c = 0; c < cpus; c++) m |= cpuSlot(c, page);
+        for (int s = 0; s < smmus; s++) m |= smmuSlot(s, page);
+        return m;
+    }
+
+    /**
+     * The procedures a change of this TLB slot pays a debt of ({@code State.withCpuTlb} and {@code withSmmuTlb}
+     * clear the bit of every procedure that owes the page's invalidation to that TLB). A procedure that owes
+     * nothing there now is not in it: a step that could make it owe reads the slot itself.
+     */
+    private long debtors(State s, int page, int bits) {
+        read(s);
+        long m = 0;
+        for (int c = 0; c < cpus; c++) if ((owed[c * pages + page] & bits) != 0) m |= running(c);
+        return m;
+    }
+
+    /** The state whose debts {@link #owed} holds: each CPU's procedure's debts on each page (0 for an idle CPU). */
+    private State read;
+    private final int[] owed;
+
+    private void read(State s) {
+        if (s == read) return;
+        read = s;
+        for (int c = 0; c < cpus; c++) {
+            Option<Running> r = s.running(c);
+            for (int page = 0; page < pages; page++) owed[c * pages + page] = r.isDefined() ? r.get().owedOn(page) : 0;
+        }
+    }
+
+    /** Sets {@link #reads} and {@link #writes} for the step, which must be enabled in {@code s}. */
+    void of(State s, Step step) {
+        if (!fits) {
+            set(EVERYTHING, EVERYTHING);
+            return;
+        }
+        if (step instanceof CpuFill f) {
+            long slot = cpuSlot(f.cpu(), f.page());
+            set(slot | pte(f.page()), slot | debtors(s, f.page(), Running.cpuBit(f.cpu())));
+        } else if (step instanceof CpuEvict e) {
+            long slot = cpuSlot(e.cpu(), e.page());
+            set(slot, slot | debtors(s, e.page(), Running.cpuBit(e.cpu())));
+        } else if (step instanceof CpuAccess a) {
+            long slot = cpuSlot(a.cpu(), a.page());
+            if (s.cpuTlb(a.cpu(), a.page()).present()) {
+                set(slot, 0);  // a hit changes nothing
+            } else {
+                set(slot | pte(a.page()), slot | debtors(s, a.page(), Running.cpuBit(a.cpu())));
+            }
+        } else if (step instanceof SmmuFill f) {
+            long slot = smmuSlot(f.smmu(), f.page());
+            set(slot | pte(f.page()), slot | debtors(s, f.page(), Running.smmuBit(f.smmu()) | Running.smmuDiffersBit(f.smmu())));
+        } else if (step instanceof SmmuEvict e) {
+            long slot = smmuSlot(e.smmu(), e.page());
+            set(slot, slot | debtors(s, e.page(), Running.smmuBit(e.smmu()) | Running.smmuDiffersBit(e.smmu())));
+        } else if (step instanceof DeviceIssue d) {
+            set(device(d.device()), device(d.device()));
+        } else if (step instanceof tlbcheck.model.step.DeviceAccess a) {
+            deviceAccess(s, a.device());
+        } else if (step instanceof tlbcheck.model.step.HandleDeviceFault h) {
+            set(running(h.cpu()) | device(h.device()), running(h.cpu()) | device(h.device()));
+        } else if (step instanceof Start st) {
+            start(s, st);
+        } else if (step instanceof Advance a) {
+            advance(s, a.cpu());
+        } else {
+            set(EVERYTHING, EVERYTHING);
+        }
+    }
+
+    /**
+     * A device's try: it reads its PTE and its SMMU's entry (filling it on a miss), and, when it faults, whether any
+     * procedure is changing that translation (to count a retry that made no progress).
+     */
+    private void deviceAccess(State s, int d) {
+        int page = s.device(d).page();
+        long slot = smmuSlot(d, page);
+        long w = device(d);
+        if (!s.smmuTlb(d, page).present() && s.pte(page).present()) {
+            w |= slot | debtors(s, page, Running.smmuBit(d) | Running.smmuDiffersBit(d));
+        }
+        set(device(d) | pte(page) | slot | allInFlight, w);
+    }
+
+    private void set(long r, long w) {
+        reads = r | w;
+        writes = w;
+    }
+
+    /** An idle CPU enters a procedure: it reads the pages its trigger looks at, and writes its own procedure slot. */
+    private void start(State s, Start st) {
+        int index = model.kernel().indexOf(st.procedure());
+        Procedure p = model.kernel().procedure(index);
+        if (p.length() == 0 || p.op(0).silent() || s.kvm().present()) {
+            set(EVERYTHING, EVERYTHING);  // ops run on entry, or a trigger reading stage 2
+            return;
+        }
+        long r = running(st.cpu());
+        for (int page = st.page(); page < st.page() + st.pages(); page++) r |= pte(page);
+        set(r, running(st.cpu()));
+    }
+
+    /**
+     * The op at the procedure's position, and the silent ops the step runs after it ({@code Procedure.settle}): from
+     * the next position on, as far as an op that is not silent, following both ways of every check that may jump. Each
+     * op's footprint is taken in the state before the step: the ops this class knows read and write the same
+     * locations whatever an earlier op of the same step did, except a batched flush, which is so only where the
+     * procedure never sets the batch itself.
+     */
+    private void advance(State s, int cpu) {
+        Running r = s.running(cpu).get();
+        Procedure p = model.kernel().procedure(r.procedure());
+        if (!op(s, cpu, r, p, p.op(r.pc()).unwrapped())) {
+            set(EVERYTHING, EVERYTHING);
+            return;
+        }
+        long rd = reads | running(cpu);
+        long wr = writes | running(cpu);
+        boolean mayEnd = false;
+        long seen = 0;
+        int[] work = new int[2 * p.length() + 2];  // each position is expanded once and pushes at most two
+        int top = 0;
+        work[top++] = r.pc() + 1;
+        while (top > 0) {
+            int i = work[--top];
+            if (i >= p.length()) {
+                mayEnd = true;
+                continue;
+            }
+            if (i < 0 || i >= 64) {
+                set(EVERYTHING, EVERYTHING);
+                return;
+            }
+            if ((seen & 1L << i) != 0) continue;
+            seen |= 1L << i;
+            Op op = p.op(i);
+            if (!op.silent()) continue;
+            Op inner = op.unwrapped();
+            if (inner instanceof SkipUnless skip) {
+                work[top++] = i + 1;
+                work[top++] = i + 1 + skip.skip();
+            } else if (inner instanceof tlbcheck.model.kernel.Goto jump) {
+                work[top++] = i + 1 + jump.skip();
+            } else {
+                work[top++] = i + 1;
+            }
+            if (!op(s, cpu, r, p, inner)) {
+                set(EVERYTHING, EVERYTHING);
+                return;
+            }
+            rd |= reads;
+            wr |= writes;
+        }
+        if (mayEnd && r.wrotePte()) wr |= inFlight(cpu);
+        set(rd, wr);
+    }
+
+    /** The pages an op of this procedure works on: its range and its page-table pointer's page, or all of them. */
+    private long pagesOf(Running r, boolean wholeRange) {
+        long m = 0;
+        if (wholeRange) {
+            for (int page = 0; page < pages; page++) m |= pte(page);
+            return m;
+        }
+        for (int page = r.page(); page <= r.lastPage(); page++) m |= pte(page);
+        return m | pte(r.ptep());
+    }
+
+    /** Whether the procedure has an op that sets the batched-flush flag. */
+    private static boolean setsBatch(Procedure p) {
+        for (int i = 0; i < p.length(); i++) {
+            if (p.op(i).unwrapped() instanceof TlbBatch b && b.set()) return true;
+        }
+        return false;
+    }
+
+    /** One CPU's TLB slots of the pages in the mask (PTE bits). */
+    private long cpuSlotsOf(int cpu, long pageMask) {
+        long m = 0;
+        for (int page = 0; page < pages; page++) if ((pageMask & pte(page)) != 0) m |= cpuSlot(cpu, page);
+        return m;
+    }
+
+    /** Every SMMU's slots of the pages in the mask (PTE bits). */
+    private long smmuSlotsOf(long pageMask) {
+        long m = 0;
+        for (int page = 0; page < pages; page++) {
+            if ((pageMask & pte(page)) == 0) continue;
+            for (int x = 0; x < smmus; x++) m |= smmuSlot(x, page);
+        }
+        return m;
+    }
+
+    /** Every TLB slot of the pages in the mask (PTE bits). */
+    private long slotsOf(long pageMask) {
+        long m = 0;
+        for (int page = 0; page < pages; page++) if ((pageMask & pte(page)) != 0) m |= slots(page);
+        return m;
+    }
+
+    /** The devices waiting on one of these pages (PTE bits): a PTE write there resets their no-progress count. */
+    private long devicesOn(State s, long pageMask) {
+        long m = 0;
+        for (int d = 0; d < smmus; d++) {
+            if (s.device(d).outstanding() && (pageMask & pte(s.device(d).page())) != 0) m |= device(d);
+        }
+        return m;
+    }
+
+    /** The procedures owing an invalidation on one of these pages (PTE bits), to any TLB. */
+    private long owingOn(State s, long pageMask) {
+        read(s);
+        long m = 0;
+        for (int c = 0; c < cpus; c++) {
+            for (int page = 0; page < pages; page++) {
+                if ((pageMask & pte(page)) != 0 && owed[c * pages + page] != 0) m |= running(c);
+            }
+        }
+        return m;
+    }
+
+    /** Sets the footprint of one op of CPU {@code cpu}'s procedure; false for an op this class does not know. */
+    private boolean op(State s, int cpu, Running r, Procedure p, Op op) {
+        if (op instanceof MmapLock || op instanceof MmapUnlock || op instanceof PtlLock || op instanceof PtlUnlock
+                || op instanceof TlbFlushPending || op instanceof AllocFrame || op instanceof CopyToNewFrame
+                || op instanceof ReleaseUnusedFrame) {
+            set(global, global);
+        } else if (op instanceof RangeStart || op instanceof RangeEnd) {
+            set(0, 0);  // the procedure's own flag
+        } else if (op instanceof SkipUnless || op instanceof tlbcheck.model.kernel.Goto) {
+            set(op instanceof SkipUnless ? pte(r.page()) : 0, 0);
+        } else if (op instanceof TlbBatch b) {
+            // Setting the batched flag is a lock bit; flushing the batch drops every page from every TLB, and only
+            // reads the flag when no batch is pending (unless this procedure may set one earlier in the same step).
+            long all = pagesOf(r, true);
+            if (b.set()) set(global, global);
+            else if (!s.locks().tlbFlushBatched() && !setsBatch(p)) set(global, 0);
+            else set(all | global, slotsOf(all) | allRunning | global);
+        } else if (op instanceof ClearPte || op instanceof WriteProtectPte || op instanceof SetPteWritable
+                || op instanceof SetPteNewFrame || op instanceof MapNewFrame) {
+            // A PTE write re-points or keeps every TLB's entry for it, computes what it leaves stale from them and
+            // from the other procedures' debts, and resets the no-progress count of the devices waiting on the page.
+            long ps = pagesOf(r, r.pages() > 1);
+            long w = ps | slotsOf(ps) | devicesOn(s, ps) | inFlight(cpu) | global;
+            set(w | allRunning, w);
+        } else if (op instanceof FlushTlbPage f) {
+            // Dropping entries pays the debts of the procedures that owe their invalidation. A flush owed only after
+            // a PTE write reads nothing else when there was none.
+            if (!f.unconditional() && !r.wrotePte()) {
+                set(0, 0);
+                return true;
+            }
+            long ps = pagesOf(r, r.pages() > f.mmAbove());
+            long slots = f.broadcast() ? slotsOf(ps) : cpuSlotsOf(cpu, ps);
+            set(slots, slots | owingOn(s, ps));
+        } else if (op instanceof NotifySecondary n) {
+            // The SMMUs' entries only; under BTM the CPU's broadcast TLBI did it, and this drops nothing.
+            if (n.onlyAfterFlush() && !r.wrotePte() || model.platform().btm()) {
+                set(0, 0);
+                return true;
+            }
+            long ps = pagesOf(r, r.pages() > n.asidAbove());
+            long slots = smmuSlotsOf(ps);
+            set(slots, slots | owingOn(s, ps));
+        } else if (op instanceof FreeOldFrame) {
+            // page_mapcount reads every PTE; another unmap's held reference is in its procedure.
+            set(pagesOf(r, true) | allRunning | global, global);
+        } else if (op instanceof ResumeDevice) {
+            long d = r.device() >= 0 ? device(r.device()) : 0;
+            set(d, d);
+        } else {
+            return false;
+        }
+        return true;
+    }
+}
