@@ -40,7 +40,9 @@ import tlbcheck.model.step.Step;
 /**
  * What a step may read and write in a given state, as sets of locations: each page's PTE, each TLB slot (a CPU's or an
  * SMMU's entry for a page), each CPU's procedure in flight, whether that procedure has changed a translation (what a
- * device's retry reads of it), each device, and one location for everything else (locks, the free list, KVM). Two steps whose footprints do not conflict (neither writes what the other reads or writes)
+ * device's retry reads of it), each device; under KVM each stage-2 entry, each vCPU TLB slot, the vCPUs' no-progress
+ * counts and KVM's own bookkeeping (mmu_lock, the invalidation count, the APIC-access page); and one location for
+ * everything else (locks, the free list). Two steps whose footprints do not conflict (neither writes what the other reads or writes)
  * commute in that state: each stays enabled after the other, and both orders reach the same state. That is what the
  * explorer's sleep sets need ({@link Explorer}).
  *
@@ -61,6 +63,9 @@ final class Footprint {
     /** Whether the locations fit in a long; when not, every step touches everything. */
     private final boolean fits;
     private final long global;
+    /** Whether the platform has a guest, and where KVM's locations start. */
+    private final boolean kvm;
+    private final int kvmBase;
     private final long allRunning;
     private final long allInFlight;
 
@@ -74,8 +79,11 @@ final class Footprint {
         this.cpus = model.scope().cpus();
         this.smmus = model.scope().smmus();
         int bits = pages + (cpus + smmus) * pages + 2 * cpus + smmus + 1;
+        this.kvmBase = bits;
+        this.kvm = model.platform().guest() != tlbcheck.model.Platform.Guest.NONE;
+        if (kvm) bits += 1 + pages + 1 + cpus * pages + cpus + 1;
         this.fits = bits <= 63;
-        this.global = fits ? 1L << (bits - 1) : EVERYTHING;
+        this.global = fits ? 1L << (kvmBase - 1) : EVERYTHING;
         long r = 0;
         for (int c = 0; c < cpus && fits; c++) r |= running(c);
         this.allRunning = r;
@@ -121,6 +129,41 @@ final class Footprint {
 
     private long device(int smmu) {
         return 1L << (pages * (1 + cpus + smmus) + 2 * cpus + smmu);
+    }
+
+    /** KVM's bookkeeping: mmu_lock, the invalidation count, the APIC-access page and its reload request. */
+    private long kvmState() {
+        return 1L << kvmBase;
+    }
+
+    private long s2(int page) {
+        return 1L << (kvmBase + 1 + page);
+    }
+
+    private long s2Block() {
+        return 1L << (kvmBase + 1 + pages);
+    }
+
+    private long vcpuSlot(int cpu, int page) {
+        return 1L << (kvmBase + 2 + pages + cpu * pages + page);
+    }
+
+    private long vcpuBlock(int cpu) {
+        return 1L << (kvmBase + 2 + pages + cpus * pages + cpu);
+    }
+
+    private long vcpuNoProgress() {
+        return 1L << (kvmBase + 2 + pages + cpus * pages + cpus);
+    }
+
+    /** Every vCPU's slots for the pages (PTE bits) and every vCPU's block entry. */
+    private long vcpuSlotsOf(long pageMask) {
+        long m = 0;
+        for (int c = 0; c < cpus; c++) {
+            m |= vcpuBlock(c);
+            for (int page = 0; page < pages; page++) if ((pageMask & pte(page)) != 0) m |= vcpuSlot(c, page);
+        }
+        return m;
     }
 
     /** Every TLB slot of the page, CPUs' and SMMUs'. */
@@ -187,6 +230,10 @@ final class Footprint {
             deviceAccess(s, a.device());
         } else if (step instanceof tlbcheck.model.step.HandleDeviceFault h) {
             set(running(h.cpu()) | device(h.device()), running(h.cpu()) | device(h.device()));
+        } else if (step instanceof tlbcheck.model.step.VcpuFill f) {
+            vcpuSlotChange(s, f.cpu(), f.page(), true);
+        } else if (step instanceof tlbcheck.model.step.VcpuEvict e) {
+            vcpuSlotChange(s, e.cpu(), e.page(), false);
         } else if (step instanceof Start st) {
             start(s, st);
         } else if (step instanceof Advance a) {
@@ -210,77 +257,127 @@ final class Footprint {
         set(device(d) | pte(page) | slot | allInFlight, w);
     }
 
+    /**
+     * A vCPU TLB fill (from stage 2) or eviction of a page entry, or of the block entry (page -1). It pays the debts
+     * of the procedures that owe its invalidation ({@code State.withKvm}): for the block, on any page of their range.
+     */
+    private void vcpuSlotChange(State s, int cpu, int page, boolean fill) {
+        if (page < 0) {
+            long w = vcpuBlock(cpu);
+            for (int p = 0; p < pages; p++) w |= debtors(s, p, Running.vcpuBlockBit(cpu));
+            set(vcpuBlock(cpu) | (fill ? s2Block() : 0), w);
+        } else {
+            long slot = vcpuSlot(cpu, page);
+            set(slot | (fill ? s2(page) : 0), slot | debtors(s, page, Running.vcpuBit(cpu)));
+        }
+    }
+
     private void set(long r, long w) {
         reads = r | w;
         writes = w;
     }
 
-    /** An idle CPU enters a procedure: it reads the pages its trigger looks at, and writes its own procedure slot. */
+    /**
+     * An idle CPU enters a procedure: it reads what its trigger looks at, writes its own procedure slot, and runs the
+     * procedure's leading silent ops.
+     */
     private void start(State s, Start st) {
         int index = model.kernel().indexOf(st.procedure());
         Procedure p = model.kernel().procedure(index);
-        if (p.length() == 0 || p.op(0).silent() || s.kvm().present()) {
-            set(EVERYTHING, EVERYTHING);  // ops run on entry, or a trigger reading stage 2
+        long trigger = trigger(p.trigger(), st.page(), st.pages());
+        if (trigger == EVERYTHING) {
+            set(EVERYTHING, EVERYTHING);
             return;
         }
-        long r = running(st.cpu());
-        for (int page = st.page(); page < st.page() + st.pages(); page++) r |= pte(page);
-        set(r, running(st.cpu()));
+        Running r = Running.start(index, st.page(), st.pages(), st.write(), -1);
+        if (!settle(s, st.cpu(), r, p, 1L << 0, trigger | running(st.cpu()), running(st.cpu()))) {
+            set(EVERYTHING, EVERYTHING);
+        }
+    }
+
+    /** What a trigger of the catalogue reads for these pages; everything for one it does not know. */
+    private long trigger(tlbcheck.model.kernel.Trigger t, int page, int n) {
+        long ptes = 0;
+        long entries = 0;
+        for (int x = page; x < page + n; x++) {
+            ptes |= pte(x);
+            if (kvm) entries |= s2(x);
+        }
+        if (t == tlbcheck.model.kernel.Trigger.ANY) return 0;
+        if (t == tlbcheck.model.kernel.Trigger.PTE_VALID || t == tlbcheck.model.kernel.Trigger.PTE_READ_ONLY
+                || t == tlbcheck.model.kernel.Trigger.PTE_INVALID) return ptes;
+        if (!kvm) return EVERYTHING;
+        if (t == tlbcheck.model.kernel.Trigger.KVM_S2_MISSING) return ptes | entries;
+        if (t == tlbcheck.model.kernel.Trigger.APIC_RELOAD) return kvmState();
+        if (t == tlbcheck.model.kernel.Trigger.S2_BLOCK) return s2Block();
+        if (t == tlbcheck.model.kernel.Trigger.S2_PAGE_WRITABLE || t == tlbcheck.model.kernel.Trigger.S2_PAGE_READ_ONLY
+                || t == tlbcheck.model.kernel.Trigger.S2_PAGE_VALID) return entries;
+        if (t == tlbcheck.model.kernel.Trigger.S2_PAGE_NONE) return entries | s2Block();
+        return EVERYTHING;
     }
 
     /**
      * The op at the procedure's position, and the silent ops the step runs after it ({@code Procedure.settle}): from
-     * the next position on, as far as an op that is not silent, following both ways of every check that may jump. Each
-     * op's footprint is taken in the state before the step: the ops this class knows read and write the same
-     * locations whatever an earlier op of the same step did, except a batched flush, which is so only where the
-     * procedure never sets the batch itself.
+     * where the op leaves the procedure on, as far as an op that is not silent, following both ways of every check
+     * that may jump. Each op's footprint is taken in the state before the step: the ops this class knows read and
+     * write the same locations whatever an earlier op of the same step did, except a batched flush, which is so only
+     * where the procedure never sets the batch itself.
      */
     private void advance(State s, int cpu) {
         Running r = s.running(cpu).get();
         Procedure p = model.kernel().procedure(r.procedure());
-        if (!op(s, cpu, r, p, p.op(r.pc()).unwrapped())) {
+        Op at = p.op(r.pc()).unwrapped();
+        if (!op(s, cpu, r, p, at)) {
             set(EVERYTHING, EVERYTHING);
             return;
         }
-        long rd = reads | running(cpu);
-        long wr = writes | running(cpu);
+        if (!settle(s, cpu, r, p, next(at, r.pc()), reads | running(cpu), writes | running(cpu))) {
+            set(EVERYTHING, EVERYTHING);
+        }
+    }
+
+    /** The positions an op at position i may leave its procedure at (bits); 0 for a jump this class does not know. */
+    private static long next(Op op, int i) {
+        if (op instanceof SkipUnless skip) return bit(i + 1) | bit(i + 1 + skip.skip());
+        if (op instanceof tlbcheck.model.kernel.KvmRetryCheck check) return bit(i + 1) | bit(i + 1 + check.skip());
+        if (op instanceof tlbcheck.model.kernel.Goto jump) return bit(i + 1 + jump.skip());
+        return bit(i + 1);
+    }
+
+    /** A position as a bit; positions past 62 (the procedure's end or beyond) share bit 63. */
+    private static long bit(int position) {
+        return position < 0 ? 0 : 1L << Math.min(position, 63);
+    }
+
+    /**
+     * Adds to the footprint given the silent ops that run from the given positions on, and sets it; false if one of
+     * them is an op this class does not know.
+     */
+    private boolean settle(State s, int cpu, Running r, Procedure p, long from, long rd, long wr) {
         boolean mayEnd = false;
         long seen = 0;
-        int[] work = new int[2 * p.length() + 2];  // each position is expanded once and pushes at most two
-        int top = 0;
-        work[top++] = r.pc() + 1;
-        while (top > 0) {
-            int i = work[--top];
+        long todo = from;
+        while (todo != 0) {
+            int i = Long.numberOfTrailingZeros(todo);
+            todo &= todo - 1;
             if (i >= p.length()) {
                 mayEnd = true;
                 continue;
-            }
-            if (i < 0 || i >= 64) {
-                set(EVERYTHING, EVERYTHING);
-                return;
             }
             if ((seen & 1L << i) != 0) continue;
             seen |= 1L << i;
             Op op = p.op(i);
             if (!op.silent()) continue;
             Op inner = op.unwrapped();
-            if (inner instanceof SkipUnless skip) {
-                work[top++] = i + 1;
-                work[top++] = i + 1 + skip.skip();
-            } else if (inner instanceof tlbcheck.model.kernel.Goto jump) {
-                work[top++] = i + 1 + jump.skip();
-            } else {
-                work[top++] = i + 1;
-            }
-            if (!op(s, cpu, r, p, inner)) {
-                set(EVERYTHING, EVERYTHING);
-                return;
-            }
+            long targets = next(inner, i);
+            if (targets == 0 || !op(s, cpu, r, p, inner)) return false;
+            todo |= targets & ~seen;
             rd |= reads;
             wr |= writes;
         }
         if (mayEnd && r.wrotePte()) wr |= inFlight(cpu);
         set(rd, wr);
+        return true;
     }
 
     /** The pages an op of this procedure works on: its range and its page-table pointer's page, or all of them. */
@@ -393,6 +490,22 @@ final class Footprint {
         } else if (op instanceof FreeOldFrame) {
             // page_mapcount reads every PTE; another unmap's held reference is in its procedure.
             set(pagesOf(r, true) | allRunning | global, global);
+        } else if (kvm && (op instanceof tlbcheck.model.kernel.KvmLock || op instanceof tlbcheck.model.kernel.KvmRetryCheck
+                || op instanceof tlbcheck.model.kernel.KvmRequestApicReload || op instanceof tlbcheck.model.kernel.KvmCheckRequest
+                || op instanceof tlbcheck.model.kernel.KvmInstallApic)) {
+            set(kvmState(), kvmState());
+        } else if (op instanceof tlbcheck.model.kernel.KvmTranslate) {
+            set(pte(r.page()), 0);
+        } else if (kvm && op instanceof tlbcheck.model.kernel.KvmInvalidateRangeEnd) {
+            set(kvmState(), kvmState() | allRunning);  // an invalidation ended: the other fault-ins' sequence moved
+        } else if (kvm && (op instanceof tlbcheck.model.kernel.KvmInvalidateRangeStart
+                || op instanceof tlbcheck.model.kernel.KvmInstallS2)) {
+            // Stage-2 writes: they drop or re-point the vCPUs' entries (paying debts) and reset their no-progress counts.
+            long ps = pagesOf(r, false);
+            long entries = 0;
+            for (int page = 0; page < pages; page++) if ((ps & pte(page)) != 0) entries |= s2(page);
+            long w = kvmState() | entries | s2Block() | vcpuSlotsOf(ps) | vcpuNoProgress() | allRunning;
+            set(w, w);
         } else if (op instanceof ResumeDevice) {
             long d = r.device() >= 0 ? device(r.device()) : 0;
             set(d, d);
