@@ -234,6 +234,8 @@ final class Footprint {
             vcpuSlotChange(s, f.cpu(), f.page(), true);
         } else if (step instanceof tlbcheck.model.step.VcpuEvict e) {
             vcpuSlotChange(s, e.cpu(), e.page(), false);
+        } else if (step instanceof tlbcheck.model.step.VcpuAccess a) {
+            vcpuAccess(s, a.cpu(), a.page());
         } else if (step instanceof Start st) {
             start(s, st);
         } else if (step instanceof Advance a) {
@@ -270,6 +272,18 @@ final class Footprint {
             long slot = vcpuSlot(cpu, page);
             set(slot | (fill ? s2(page) : 0), slot | debtors(s, page, Running.vcpuBit(cpu)));
         }
+    }
+
+    /**
+     * An arm64 vCPU's access: it translates through its TLB or stage 2 (filling its TLB on a walk); a permission fault
+     * counts a retry that made no progress unless some procedure is changing a translation, and enters the fault
+     * handler on its CPU.
+     */
+    private void vcpuAccess(State s, int cpu, int page) {
+        long debts = debtors(s, page, Running.vcpuBit(cpu));
+        for (int p = 0; p < pages; p++) debts |= debtors(s, p, Running.vcpuBlockBit(cpu));
+        long w = vcpuSlot(cpu, page) | vcpuBlock(cpu) | debts | vcpuNoProgress() | running(cpu);
+        set(w | s2(page) | s2Block() | allInFlight, w);
     }
 
     private void set(long r, long w) {
@@ -331,16 +345,24 @@ final class Footprint {
             set(EVERYTHING, EVERYTHING);
             return;
         }
-        if (!settle(s, cpu, r, p, next(at, r.pc()), reads | running(cpu), writes | running(cpu))) {
+        if (!settle(s, cpu, r, p, next(at, r.pc(), p.length()), reads | running(cpu), writes | running(cpu))) {
             set(EVERYTHING, EVERYTHING);
         }
     }
 
-    /** The positions an op at position i may leave its procedure at (bits); 0 for a jump this class does not know. */
-    private static long next(Op op, int i) {
+    /**
+     * The positions an op at position i of a procedure of this length may leave it at (bits): the next one, or where
+     * the op may jump.
+     */
+    private static long next(Op op, int i, int length) {
         if (op instanceof SkipUnless skip) return bit(i + 1) | bit(i + 1 + skip.skip());
         if (op instanceof tlbcheck.model.kernel.KvmRetryCheck check) return bit(i + 1) | bit(i + 1 + check.skip());
         if (op instanceof tlbcheck.model.kernel.Goto jump) return bit(i + 1 + jump.skip());
+        if (op instanceof tlbcheck.model.kernel.SkipUnlessBbm2 skip) return bit(i + 1) | bit(i + 1 + skip.skip());
+        if (op instanceof tlbcheck.model.kernel.S2Read read) return bit(i + 1) | bit(i + 1 + read.rest());
+        if (op instanceof tlbcheck.model.kernel.S2Break || op instanceof tlbcheck.model.kernel.S2Make) {
+            return bit(i + 1) | bit(length);  // a CAS that fails ends the procedure
+        }
         return bit(i + 1);
     }
 
@@ -369,8 +391,8 @@ final class Footprint {
             Op op = p.op(i);
             if (!op.silent()) continue;
             Op inner = op.unwrapped();
-            long targets = next(inner, i);
-            if (targets == 0 || !op(s, cpu, r, p, inner)) return false;
+            long targets = next(inner, i, p.length());
+            if (!op(s, cpu, r, p, inner)) return false;
             todo |= targets & ~seen;
             rd |= reads;
             wr |= writes;
@@ -389,6 +411,21 @@ final class Footprint {
         }
         for (int page = r.page(); page <= r.lastPage(); page++) m |= pte(page);
         return m | pte(r.ptep());
+    }
+
+    /** The stage-2 entries a change reads or writes: all of them and the block for a block change, else its page's and the block. */
+    private long stage2(tlbcheck.model.kernel.S2Change change, Running r) {
+        if (!change.wholeRange()) return s2(r.page()) | s2Block();
+        long m = s2Block();
+        for (int page = 0; page < pages; page++) m |= s2(page);
+        return m;
+    }
+
+    /** The pages (PTE bits) whose vCPU entries a stage-2 write may touch. */
+    private long touched(Op op, Running r) {
+        boolean whole = op instanceof tlbcheck.model.kernel.S2Break b && b.change().wholeRange()
+                || op instanceof tlbcheck.model.kernel.S2Make m && m.change().wholeRange();
+        return whole ? pagesOf(r, true) : pte(r.page());
     }
 
     /** Whether the procedure has an op that sets the batched-flush flag. */
@@ -505,6 +542,27 @@ final class Footprint {
             long entries = 0;
             for (int page = 0; page < pages; page++) if ((ps & pte(page)) != 0) entries |= s2(page);
             long w = kvmState() | entries | s2Block() | vcpuSlotsOf(ps) | vcpuNoProgress() | allRunning;
+            set(w, w);
+        } else if (kvm && op instanceof tlbcheck.model.kernel.SkipUnlessBbm2) {
+            set(0, 0);
+        } else if (kvm && op instanceof tlbcheck.model.kernel.S2Read read) {
+            long trigger = trigger(p.trigger(), r.page(), r.pages());
+            if (trigger == EVERYTHING) return false;
+            set(trigger | stage2(read.change(), r), 0);
+        } else if (kvm && (op instanceof tlbcheck.model.kernel.S2Break || op instanceof tlbcheck.model.kernel.S2Make
+                || op instanceof tlbcheck.model.kernel.S2RelaxPerms)) {
+            // A stage-2 write: the entries it reads and CASes, the vCPU entries it makes stale (read for the debt) or
+            // re-points, the no-progress counts it resets, the debts it pays; a map takes a free frame.
+            long entries = op instanceof tlbcheck.model.kernel.S2Break b ? stage2(b.change(), r)
+                    : op instanceof tlbcheck.model.kernel.S2Make m ? stage2(m.change(), r) : s2(r.page()) | s2Block();
+            long w = entries | vcpuSlotsOf(touched(op, r)) | vcpuNoProgress() | allRunning | inFlight(cpu) | global;
+            set(w, w);
+        } else if (kvm && op instanceof tlbcheck.model.kernel.S2Tlbi t) {
+            if (!r.wrotePte() && !t.always()) {
+                set(0, 0);
+                return true;
+            }
+            long w = vcpuSlotsOf(t.change().wholeRange() ? pagesOf(r, true) : pte(r.page())) | allRunning;
             set(w, w);
         } else if (op instanceof ResumeDevice) {
             long d = r.device() >= 0 ? device(r.device()) : 0;

@@ -23,7 +23,7 @@ import tlbcheck.model.step.Step;
  */
 class FootprintCommutationTest {
 
-    static final int STATES = 600;
+    static final int STATES = 400;
 
     @TestFactory
     Stream<DynamicTest> independentStepsCommute() {

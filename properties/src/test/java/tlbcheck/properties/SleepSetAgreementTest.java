@@ -28,7 +28,7 @@ import tlbcheck.model.invariant.Invariant;
 class SleepSetAgreementTest {
 
     /** How many states of a search are compared: its first levels, as deep as this many states reach. */
-    static final long STATES = 25_000;
+    static final long STATES = 15_000;
 
     @TestFactory
     Stream<DynamicTest> sleepSetsChangeNoAnswer() {
