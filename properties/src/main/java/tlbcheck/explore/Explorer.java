@@ -85,9 +85,11 @@ public final class Explorer {
     private final StateCodec codec;
     private final Step[] steps;
     private final int words;
-    /** Whether states carry sleep sets: the candidates fit in a long's bits, and so do the footprints' locations. */
+    /** Whether states carry sleep sets: the footprints' locations fit in a long's bits. */
     private final boolean sleeping;
-    /** Longs a level gives each state: its fingerprint, its packed form, and its sleep set when {@link #sleeping}. */
+    /** Longs of a sleep set: a bit per candidate step; 0 without sleep sets. */
+    private final int sleepWords;
+    /** Longs a level gives each state: its fingerprint, its packed form, and its sleep set. */
     private final int record;
 
     /** Takes each level's states last first: a test's way to change who reaches a state first, deterministically. */
@@ -100,8 +102,9 @@ public final class Explorer {
         this.codec = new StateCodec(model, config.symmetry());
         this.steps = model.candidates().toJavaArray(Step[]::new);
         this.words = codec.words();
-        this.sleeping = config.sleepSets() && steps.length <= 64 && new Footprint(model).fits();
-        this.record = words + (sleeping ? 2 : 1);
+        this.sleeping = config.sleepSets() && new Footprint(model).fits();
+        this.sleepWords = sleeping ? (steps.length + 63) / 64 : 0;
+        this.record = words + 1 + sleepWords;
     }
 
     public static ExploreResult explore(Model model, Invariant invariant, Config config) {
@@ -134,7 +137,12 @@ public final class Explorer {
         /** The packed successors of the state being expanded, their fingerprints and their sleep sets (canonical names). */
         final long[] successors = new long[steps.length * words];
         final long[] fps = new long[steps.length];
-        final long[] sleeps = new long[steps.length];
+        final long[] sleeps = new long[steps.length * sleepWords];
+        /** The sleep set of the state being expanded, its enabled steps, and its steps taken so far (sets of steps). */
+        final long[] sleep = new long[sleepWords];
+        final long[] enabledSet = new long[sleepWords];
+        final long[] taken = new long[sleepWords];
+        final long[] asleep = new long[sleepWords];
         /** The enabled steps of the state being expanded, and the footprint of each. */
         final int[] enabled = new int[steps.length];
         final long[] reads = new long[steps.length];
@@ -194,12 +202,12 @@ public final class Explorer {
             long parentFp = f[at];
             State s = codec.decode(f, at + 1);
             int e = 0;
-            long enabledSet = 0;
+            java.util.Arrays.fill(enabledSet, 0L);
             for (int k = 0; k < steps.length; k++) {
                 if (!steps[k].enabled(model, s)) continue;
                 enabled[e++] = k;
                 if (sleeping) {
-                    enabledSet |= 1L << k;
+                    enabledSet[k >>> 6] |= 1L << k;
                     footprint.of(s, steps[k]);
                     reads[k] = footprint.reads;
                     writes[k] = footprint.writes;
@@ -211,22 +219,23 @@ public final class Explorer {
                 minDeadlock = Math.min(minDeadlock, parentFp);
                 return;
             }
-            long sleep = sleeping ? f[at + 1 + words] & enabledSet : 0;
             // The sleep set, then each step as it is taken: what a later successor's sleep set is drawn from.
-            long taken = sleep;
+            for (int w = 0; w < sleepWords; w++) {
+                sleep[w] = f[at + 1 + words + w] & enabledSet[w];
+                taken[w] = sleep[w];
+            }
             int n = 0;
             for (int j = 0; j < e; j++) {
                 int k = enabled[j];
                 Transition t = steps[k].fire(model, s);
                 if (parentFp < minViolating && invariant.check(model, t).isDefined()) minViolating = parentFp;
-                long bit = sleeping ? 1L << k : 0;
                 // A step that changes nothing (a TLB hit) gives back its state: visited already, and a fifth of all
                 // transitions, so it is checked but neither encoded nor looked up.
                 if (t.after() == s) {
-                    taken |= bit;
+                    if (sleeping) taken[k >>> 6] |= 1L << k;
                     continue;
                 }
-                if ((sleep & bit) != 0) {
+                if (sleeping && (sleep[k >>> 6] & 1L << k) != 0) {
                     slept++;
                     continue;
                 }
@@ -234,15 +243,18 @@ public final class Explorer {
                 encoder.encode(t.after(), successors, base);
                 fps[n] = StateCodec.fingerprint(successors, base, words);
                 if (sleeping) {
-                    long z = 0;
-                    for (long m = taken; m != 0; m &= m - 1) {
-                        int u = Long.numberOfTrailingZeros(m);
-                        if (!Footprint.conflict(reads[u], writes[u], reads[k], writes[k])) z |= 1L << u;
+                    for (int w = 0; w < sleepWords; w++) {
+                        long z = 0;
+                        for (long m = taken[w]; m != 0; m &= m - 1) {
+                            int u = 64 * w + Long.numberOfTrailingZeros(m);
+                            if (!Footprint.conflict(reads[u], writes[u], reads[k], writes[k])) z |= 1L << u;
+                        }
+                        asleep[w] = z;
                     }
-                    sleeps[n] = renaming.rename(z, encoder);
+                    renaming.rename(asleep, encoder, sleeps, n * sleepWords);
+                    taken[k >>> 6] |= 1L << k;
                 }
                 n++;
-                taken |= bit;
             }
             lookups += n;
             visited.touch(fps, n);
@@ -254,9 +266,9 @@ public final class Explorer {
                     slots[added++] = slot;
                     out.add(fps[j]);
                     out.add(successors, j * words, words);
-                    if (sleeping) out.add(0L);
+                    for (int w = 0; w < sleepWords; w++) out.add(0L);
                 }
-                if (sleeping && slot != VisitedSet.CLOSED_STATE) sleepTable.arrive(fps[j], sleeps[j]);
+                if (sleeping && slot != VisitedSet.CLOSED_STATE) sleepTable.arrive(fps[j], sleeps, j * sleepWords);
             }
         }
 
@@ -265,7 +277,7 @@ public final class Explorer {
             long[] b = out.array();
             for (int i = 0, k = 0; i < out.size(); i += record, k++) {
                 visited.close(b[i], slots[k]);
-                if (sleeping) b[i + 1 + words] = sleepTable.sleep(b[i]);
+                if (sleeping) sleepTable.sleep(b[i], b, i + 1 + words);
             }
             return null;
         }
@@ -317,8 +329,8 @@ public final class Explorer {
         LongBuffer first = new LongBuffer();
         first.add(initFp);
         first.add(scratch, 0, words);
-        if (sleeping) first.add(0L);
-        SleepTable sleepTable = new SleepTable(1 << 12);
+        for (int w = 0; w < sleepWords; w++) first.add(0L);
+        SleepTable sleepTable = new SleepTable(1 << 12, Math.max(1, sleepWords));
         int threads = Math.max(1, config.threads());
         List<Worker> workers = new ArrayList<>();
         for (int w = 0; w < threads; w++) workers.add(new Worker());

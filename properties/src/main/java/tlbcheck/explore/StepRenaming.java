@@ -44,23 +44,33 @@ final class StepRenaming {
         this.tables = renamings <= 1 << 20 ? new int[(int) renamings][] : null;
     }
 
-    /** The steps of a set (bits over the candidates) under the encoder's last renaming; a step with no image is dropped. */
-    long rename(long set, StateCodec.Encoder encoder) {
+    /**
+     * Writes into {@code out} from {@code at} the steps of a set (bits over the candidates, in as many longs as it
+     * takes) under the encoder's last renaming; a step with no image is dropped.
+     */
+    void rename(long[] set, StateCodec.Encoder encoder, long[] out, int at) {
         int key = encoder.renamingKey();
-        if (set == 0 || key < 0) return set;
-        if (tables == null) return 0;  // too many renamings to tabulate: an empty sleep set is always sound
-        int[] table = tables[key];
-        if (table == null) {
-            for (int c = 0; c < cpus; c++) cpuTo[c] = encoder.canonicalCpu(c);
-            for (int p = 0; p < pages; p++) pageTo[p] = encoder.canonicalPage(p);
-            table = tables[key] = table();
+        if (key < 0) {
+            System.arraycopy(set, 0, out, at, set.length);
+            return;
         }
-        long out = 0;
-        for (long m = set; m != 0; m &= m - 1) {
-            int to = table[Long.numberOfTrailingZeros(m)];
-            if (to >= 0) out |= 1L << to;
+        java.util.Arrays.fill(out, at, at + set.length, 0L);
+        if (tables == null) return;  // too many renamings to tabulate: an empty sleep set is always sound
+        int[] table = null;
+        for (int w = 0; w < set.length; w++) {
+            for (long m = set[w]; m != 0; m &= m - 1) {
+                if (table == null) {
+                    table = tables[key];
+                    if (table == null) {
+                        for (int c = 0; c < cpus; c++) cpuTo[c] = encoder.canonicalCpu(c);
+                        for (int p = 0; p < pages; p++) pageTo[p] = encoder.canonicalPage(p);
+                        table = tables[key] = table();
+                    }
+                }
+                int to = table[64 * w + Long.numberOfTrailingZeros(m)];
+                if (to >= 0) out[at + (to >>> 6)] |= 1L << to;
+            }
         }
-        return out;
     }
 
     private int[] table() {
