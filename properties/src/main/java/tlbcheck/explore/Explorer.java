@@ -21,7 +21,8 @@ import tlbcheck.model.step.Step;
  * shortest counterexample. Every thread expands states of the level and inserts their successors
  * into the shared visited set itself; nothing in the result depends on which thread got where first:
  * a level's set of states is the same whatever the order, a new state's recorded parent is the
- * smallest fingerprint among the states of the previous level that reach it ({@link VisitedSet}), and
+ * smallest fingerprint among the states of the previous level that reach it by a step not asleep ({@link VisitedSet}),
+ * its sleep set is what all those arrivals agree on ({@link SleepTable}), and
  * the counterexample (or the deadlock) reported is the one from the violating state with the smallest
  * fingerprint, rebuilt by taking the model's steps in their order. So the verdict, the counts and the
  * trace are the same on any number of threads and under any timing.
@@ -330,8 +331,9 @@ public final class Explorer {
         first.add(initFp);
         first.add(scratch, 0, words);
         for (int w = 0; w < sleepWords; w++) first.add(0L);
-        SleepTable sleepTable = new SleepTable(1 << 12, Math.max(1, sleepWords));
         int threads = Math.max(1, config.threads());
+        // Threads check the load between two states: room for every thread's successors of one state past half load.
+        SleepTable sleepTable = new SleepTable(Math.max(1 << 12, 4 * threads * steps.length), Math.max(1, sleepWords));
         List<Worker> workers = new ArrayList<>();
         for (int w = 0; w < threads; w++) workers.add(new Worker());
         Level level = new Level(new LongBuffer[] {first});
