@@ -2,6 +2,7 @@ package tlbcheck.explore;
 
 import io.vavr.control.Option;
 import tlbcheck.model.Model;
+import tlbcheck.model.Platform;
 import tlbcheck.model.Running;
 import tlbcheck.model.State;
 import tlbcheck.model.kernel.AllocFrame;
@@ -9,6 +10,16 @@ import tlbcheck.model.kernel.ClearPte;
 import tlbcheck.model.kernel.CopyToNewFrame;
 import tlbcheck.model.kernel.FlushTlbPage;
 import tlbcheck.model.kernel.FreeOldFrame;
+import tlbcheck.model.kernel.Goto;
+import tlbcheck.model.kernel.KvmCheckRequest;
+import tlbcheck.model.kernel.KvmInstallApic;
+import tlbcheck.model.kernel.KvmInstallS2;
+import tlbcheck.model.kernel.KvmInvalidateRangeEnd;
+import tlbcheck.model.kernel.KvmInvalidateRangeStart;
+import tlbcheck.model.kernel.KvmLock;
+import tlbcheck.model.kernel.KvmRequestApicReload;
+import tlbcheck.model.kernel.KvmRetryCheck;
+import tlbcheck.model.kernel.KvmTranslate;
 import tlbcheck.model.kernel.MapNewFrame;
 import tlbcheck.model.kernel.MmapLock;
 import tlbcheck.model.kernel.MmapUnlock;
@@ -21,21 +32,34 @@ import tlbcheck.model.kernel.RangeEnd;
 import tlbcheck.model.kernel.RangeStart;
 import tlbcheck.model.kernel.ReleaseUnusedFrame;
 import tlbcheck.model.kernel.ResumeDevice;
+import tlbcheck.model.kernel.S2Break;
+import tlbcheck.model.kernel.S2Change;
+import tlbcheck.model.kernel.S2Make;
+import tlbcheck.model.kernel.S2Read;
+import tlbcheck.model.kernel.S2RelaxPerms;
+import tlbcheck.model.kernel.S2Tlbi;
 import tlbcheck.model.kernel.SetPteNewFrame;
 import tlbcheck.model.kernel.SetPteWritable;
 import tlbcheck.model.kernel.SkipUnless;
+import tlbcheck.model.kernel.SkipUnlessBbm2;
 import tlbcheck.model.kernel.TlbBatch;
 import tlbcheck.model.kernel.TlbFlushPending;
+import tlbcheck.model.kernel.Trigger;
 import tlbcheck.model.kernel.WriteProtectPte;
 import tlbcheck.model.step.Advance;
 import tlbcheck.model.step.CpuAccess;
 import tlbcheck.model.step.CpuEvict;
 import tlbcheck.model.step.CpuFill;
+import tlbcheck.model.step.DeviceAccess;
 import tlbcheck.model.step.DeviceIssue;
+import tlbcheck.model.step.HandleDeviceFault;
 import tlbcheck.model.step.SmmuEvict;
 import tlbcheck.model.step.SmmuFill;
 import tlbcheck.model.step.Start;
 import tlbcheck.model.step.Step;
+import tlbcheck.model.step.VcpuAccess;
+import tlbcheck.model.step.VcpuEvict;
+import tlbcheck.model.step.VcpuFill;
 
 /**
  * What a step may read and write in a given state, as sets of locations: each page's PTE, each TLB slot (a CPU's or an
@@ -80,7 +104,7 @@ final class Footprint {
         this.smmus = model.scope().smmus();
         int bits = pages + (cpus + smmus) * pages + 2 * cpus + smmus + 1;
         this.kvmBase = bits;
-        this.kvm = model.platform().guest() != tlbcheck.model.Platform.Guest.NONE;
+        this.kvm = model.platform().guest() != Platform.Guest.NONE;
         if (kvm) bits += 1 + pages + 1 + cpus * pages + cpus + 1;
         this.fits = bits <= 63;
         this.global = fits ? 1L << (kvmBase - 1) : EVERYTHING;
@@ -226,15 +250,15 @@ final class Footprint {
             set(slot, slot | debtors(s, e.page(), Running.smmuBit(e.smmu()) | Running.smmuDiffersBit(e.smmu())));
         } else if (step instanceof DeviceIssue d) {
             set(device(d.device()), device(d.device()));
-        } else if (step instanceof tlbcheck.model.step.DeviceAccess a) {
+        } else if (step instanceof DeviceAccess a) {
             deviceAccess(s, a.device());
-        } else if (step instanceof tlbcheck.model.step.HandleDeviceFault h) {
+        } else if (step instanceof HandleDeviceFault h) {
             set(running(h.cpu()) | device(h.device()), running(h.cpu()) | device(h.device()));
-        } else if (step instanceof tlbcheck.model.step.VcpuFill f) {
+        } else if (step instanceof VcpuFill f) {
             vcpuSlotChange(s, f.cpu(), f.page(), true);
-        } else if (step instanceof tlbcheck.model.step.VcpuEvict e) {
+        } else if (step instanceof VcpuEvict e) {
             vcpuSlotChange(s, e.cpu(), e.page(), false);
-        } else if (step instanceof tlbcheck.model.step.VcpuAccess a) {
+        } else if (step instanceof VcpuAccess a) {
             vcpuAccess(s, a.cpu(), a.page());
         } else if (step instanceof Start st) {
             start(s, st);
@@ -310,23 +334,23 @@ final class Footprint {
     }
 
     /** What a trigger of the catalogue reads for these pages; everything for one it does not know. */
-    private long trigger(tlbcheck.model.kernel.Trigger t, int page, int n) {
+    private long trigger(Trigger t, int page, int n) {
         long ptes = 0;
         long entries = 0;
         for (int x = page; x < page + n; x++) {
             ptes |= pte(x);
             if (kvm) entries |= s2(x);
         }
-        if (t == tlbcheck.model.kernel.Trigger.ANY) return 0;
-        if (t == tlbcheck.model.kernel.Trigger.PTE_VALID || t == tlbcheck.model.kernel.Trigger.PTE_READ_ONLY
-                || t == tlbcheck.model.kernel.Trigger.PTE_INVALID) return ptes;
+        if (t == Trigger.ANY) return 0;
+        if (t == Trigger.PTE_VALID || t == Trigger.PTE_READ_ONLY
+                || t == Trigger.PTE_INVALID) return ptes;
         if (!kvm) return EVERYTHING;
-        if (t == tlbcheck.model.kernel.Trigger.KVM_S2_MISSING) return ptes | entries;
-        if (t == tlbcheck.model.kernel.Trigger.APIC_RELOAD) return kvmState();
-        if (t == tlbcheck.model.kernel.Trigger.S2_BLOCK) return s2Block();
-        if (t == tlbcheck.model.kernel.Trigger.S2_PAGE_WRITABLE || t == tlbcheck.model.kernel.Trigger.S2_PAGE_READ_ONLY
-                || t == tlbcheck.model.kernel.Trigger.S2_PAGE_VALID) return entries;
-        if (t == tlbcheck.model.kernel.Trigger.S2_PAGE_NONE) return entries | s2Block();
+        if (t == Trigger.KVM_S2_MISSING) return ptes | entries;
+        if (t == Trigger.APIC_RELOAD) return kvmState();
+        if (t == Trigger.S2_BLOCK) return s2Block();
+        if (t == Trigger.S2_PAGE_WRITABLE || t == Trigger.S2_PAGE_READ_ONLY
+                || t == Trigger.S2_PAGE_VALID) return entries;
+        if (t == Trigger.S2_PAGE_NONE) return entries | s2Block();
         return EVERYTHING;
     }
 
@@ -356,11 +380,11 @@ final class Footprint {
      */
     private static long next(Op op, int i, int length) {
         if (op instanceof SkipUnless skip) return bit(i + 1) | bit(i + 1 + skip.skip());
-        if (op instanceof tlbcheck.model.kernel.KvmRetryCheck check) return bit(i + 1) | bit(i + 1 + check.skip());
-        if (op instanceof tlbcheck.model.kernel.Goto jump) return bit(i + 1 + jump.skip());
-        if (op instanceof tlbcheck.model.kernel.SkipUnlessBbm2 skip) return bit(i + 1) | bit(i + 1 + skip.skip());
-        if (op instanceof tlbcheck.model.kernel.S2Read read) return bit(i + 1) | bit(i + 1 + read.rest());
-        if (op instanceof tlbcheck.model.kernel.S2Break || op instanceof tlbcheck.model.kernel.S2Make) {
+        if (op instanceof KvmRetryCheck check) return bit(i + 1) | bit(i + 1 + check.skip());
+        if (op instanceof Goto jump) return bit(i + 1 + jump.skip());
+        if (op instanceof SkipUnlessBbm2 skip) return bit(i + 1) | bit(i + 1 + skip.skip());
+        if (op instanceof S2Read read) return bit(i + 1) | bit(i + 1 + read.rest());
+        if (op instanceof S2Break || op instanceof S2Make) {
             return bit(i + 1) | bit(length);  // a CAS that fails ends the procedure
         }
         return bit(i + 1);
@@ -414,7 +438,7 @@ final class Footprint {
     }
 
     /** The stage-2 entries a change reads or writes: all of them and the block for a block change, else its page's and the block. */
-    private long stage2(tlbcheck.model.kernel.S2Change change, Running r) {
+    private long stage2(S2Change change, Running r) {
         if (!change.wholeRange()) return s2(r.page()) | s2Block();
         long m = s2Block();
         for (int page = 0; page < pages; page++) m |= s2(page);
@@ -423,8 +447,8 @@ final class Footprint {
 
     /** The pages (PTE bits) whose vCPU entries a stage-2 write may touch. */
     private long touched(Op op, Running r) {
-        boolean whole = op instanceof tlbcheck.model.kernel.S2Break b && b.change().wholeRange()
-                || op instanceof tlbcheck.model.kernel.S2Make m && m.change().wholeRange();
+        boolean whole = op instanceof S2Break b && b.change().wholeRange()
+                || op instanceof S2Make m && m.change().wholeRange();
         return whole ? pagesOf(r, true) : pte(r.page());
     }
 
@@ -489,7 +513,7 @@ final class Footprint {
             set(global, global);
         } else if (op instanceof RangeStart || op instanceof RangeEnd) {
             set(0, 0);  // the procedure's own flag
-        } else if (op instanceof SkipUnless || op instanceof tlbcheck.model.kernel.Goto) {
+        } else if (op instanceof SkipUnless || op instanceof Goto) {
             set(op instanceof SkipUnless ? pte(r.page()) : 0, 0);
         } else if (op instanceof TlbBatch b) {
             // Setting the batched flag is a lock bit; flushing the batch drops every page from every TLB, and only
@@ -527,37 +551,37 @@ final class Footprint {
         } else if (op instanceof FreeOldFrame) {
             // page_mapcount reads every PTE; another unmap's held reference is in its procedure.
             set(pagesOf(r, true) | allRunning | global, global);
-        } else if (kvm && (op instanceof tlbcheck.model.kernel.KvmLock || op instanceof tlbcheck.model.kernel.KvmRetryCheck
-                || op instanceof tlbcheck.model.kernel.KvmRequestApicReload || op instanceof tlbcheck.model.kernel.KvmCheckRequest
-                || op instanceof tlbcheck.model.kernel.KvmInstallApic)) {
+        } else if (kvm && (op instanceof KvmLock || op instanceof KvmRetryCheck
+                || op instanceof KvmRequestApicReload || op instanceof KvmCheckRequest
+                || op instanceof KvmInstallApic)) {
             set(kvmState(), kvmState());
-        } else if (op instanceof tlbcheck.model.kernel.KvmTranslate) {
+        } else if (op instanceof KvmTranslate) {
             set(pte(r.page()), 0);
-        } else if (kvm && op instanceof tlbcheck.model.kernel.KvmInvalidateRangeEnd) {
+        } else if (kvm && op instanceof KvmInvalidateRangeEnd) {
             set(kvmState(), kvmState() | allRunning);  // an invalidation ended: the other fault-ins' sequence moved
-        } else if (kvm && (op instanceof tlbcheck.model.kernel.KvmInvalidateRangeStart
-                || op instanceof tlbcheck.model.kernel.KvmInstallS2)) {
+        } else if (kvm && (op instanceof KvmInvalidateRangeStart
+                || op instanceof KvmInstallS2)) {
             // Stage-2 writes: they drop or re-point the vCPUs' entries (paying debts) and reset their no-progress counts.
             long ps = pagesOf(r, false);
             long entries = 0;
             for (int page = 0; page < pages; page++) if ((ps & pte(page)) != 0) entries |= s2(page);
             long w = kvmState() | entries | s2Block() | vcpuSlotsOf(ps) | vcpuNoProgress() | allRunning;
             set(w, w);
-        } else if (kvm && op instanceof tlbcheck.model.kernel.SkipUnlessBbm2) {
+        } else if (kvm && op instanceof SkipUnlessBbm2) {
             set(0, 0);
-        } else if (kvm && op instanceof tlbcheck.model.kernel.S2Read read) {
+        } else if (kvm && op instanceof S2Read read) {
             long trigger = trigger(p.trigger(), r.page(), r.pages());
             if (trigger == EVERYTHING) return false;
             set(trigger | stage2(read.change(), r), 0);
-        } else if (kvm && (op instanceof tlbcheck.model.kernel.S2Break || op instanceof tlbcheck.model.kernel.S2Make
-                || op instanceof tlbcheck.model.kernel.S2RelaxPerms)) {
+        } else if (kvm && (op instanceof S2Break || op instanceof S2Make
+                || op instanceof S2RelaxPerms)) {
             // A stage-2 write: the entries it reads and CASes, the vCPU entries it makes stale (read for the debt) or
             // re-points, the no-progress counts it resets, the debts it pays; a map takes a free frame.
-            long entries = op instanceof tlbcheck.model.kernel.S2Break b ? stage2(b.change(), r)
-                    : op instanceof tlbcheck.model.kernel.S2Make m ? stage2(m.change(), r) : s2(r.page()) | s2Block();
+            long entries = op instanceof S2Break b ? stage2(b.change(), r)
+                    : op instanceof S2Make m ? stage2(m.change(), r) : s2(r.page()) | s2Block();
             long w = entries | vcpuSlotsOf(touched(op, r)) | vcpuNoProgress() | allRunning | inFlight(cpu) | global;
             set(w, w);
-        } else if (kvm && op instanceof tlbcheck.model.kernel.S2Tlbi t) {
+        } else if (kvm && op instanceof S2Tlbi t) {
             if (!r.wrotePte() && !t.always()) {
                 set(0, 0);
                 return true;
