@@ -412,10 +412,10 @@ public final class StateCodec {
         private final int[] keptPage = new int[pages];
 
         /** The kept renaming as one number, its digits each CPU's new number then each page's; -1 for the identity. */
-        private int keptKey;
+        private long keptKey;
 
         private void keepRenaming() {
-            int key = 0;
+            long key = 0;
             boolean identity = true;
             for (int c = 0; c < cpus; c++) {
                 keptCpu[c] = position[c];
@@ -430,8 +430,11 @@ public final class StateCodec {
             keptKey = identity ? -1 : key;
         }
 
-        /** {@link #canonicalCpu} and {@link #canonicalPage} as one number (see {@link #keptKey}); -1 for the identity. */
-        int renamingKey() {
+        /**
+         * {@link #canonicalCpu} and {@link #canonicalPage} as one number, below {@code cpus^cpus * pages^pages} (its
+         * digits each CPU's new number, then each page's); -1 for the identity.
+         */
+        long renamingKey() {
             return keptKey;
         }
 

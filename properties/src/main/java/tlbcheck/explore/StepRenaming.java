@@ -49,13 +49,14 @@ final class StepRenaming {
      * takes) under the encoder's last renaming; a step with no image is dropped.
      */
     void rename(long[] set, StateCodec.Encoder encoder, long[] out, int at) {
-        int key = encoder.renamingKey();
-        if (key < 0) {
+        long renaming = encoder.renamingKey();
+        if (renaming < 0) {
             System.arraycopy(set, 0, out, at, set.length);
             return;
         }
         java.util.Arrays.fill(out, at, at + set.length, 0L);
         if (tables == null) return;  // too many renamings to tabulate: an empty sleep set is always sound
+        int key = (int) renaming;
         int[] table = null;
         for (int w = 0; w < set.length; w++) {
             for (long m = set[w]; m != 0; m &= m - 1) {
