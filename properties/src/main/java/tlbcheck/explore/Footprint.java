@@ -508,9 +508,10 @@ final class Footprint {
     /** Sets the footprint of one op of CPU {@code cpu}'s procedure; false for an op this class does not know. */
     private boolean op(State s, int cpu, Running r, Procedure p, Op op) {
         if (op instanceof MmapLock || op instanceof MmapUnlock || op instanceof PtlLock || op instanceof PtlUnlock
-                || op instanceof TlbFlushPending || op instanceof AllocFrame || op instanceof CopyToNewFrame
-                || op instanceof ReleaseUnusedFrame) {
+                || op instanceof TlbFlushPending || op instanceof AllocFrame || op instanceof CopyToNewFrame) {
             set(global, global);
+        } else if (op instanceof ReleaseUnusedFrame) {
+            set(pte(r.page()) | global, global);  // frees the frame unless its PTE maps it
         } else if (op instanceof RangeStart || op instanceof RangeEnd) {
             set(0, 0);  // the procedure's own flag
         } else if (op instanceof SkipUnless || op instanceof Goto) {
