@@ -21,6 +21,22 @@ import org.junit.jupiter.api.Test;
 class VisitedSetTest {
 
     /**
+     * A key met again says whether it was added in this level (its sleep set is still being intersected) or in an
+     * earlier one (the explorer ignores that arrival).
+     */
+    @Test
+    void aKeyMetAgainSaysWhetherItsLevelIsOpen() {
+        VisitedSet set = new VisitedSet(1024);
+        set.addRoot(7);
+        assertTrue(set.add(11, 7) >= 0);
+        assertEquals(VisitedSet.OPEN_STATE, set.add(11, 5));
+        assertEquals(VisitedSet.CLOSED_STATE, set.add(7, 11));
+        set.close(11);
+        assertEquals(VisitedSet.CLOSED_STATE, set.add(11, 3));
+        assertEquals(5, set.parent(11));
+    }
+
+    /**
      * Four threads insert the same keys in different orders, each key with a parent that depends on the thread,
      * growing the table between rounds as the explorer does; then every key has the smallest of the four parents.
      * Then the keys are closed and offered a smaller parent again, which they refuse. A stress test: a pass is
