@@ -210,6 +210,13 @@ final class Footprint {
         return m;
     }
 
+    /** The procedures a change of this vCPU's block entry pays a debt of: the block covers every page. */
+    private long blockDebtors(State s, int cpu) {
+        long m = 0;
+        for (int p = 0; p < pages; p++) m |= debtors(s, p, Running.vcpuBlockBit(cpu));
+        return m;
+    }
+
     /** The state whose debts {@link #owed} holds: each CPU's procedure's debts on each page (0 for an idle CPU). */
     private State read;
     private final int[] owed;
@@ -289,9 +296,7 @@ final class Footprint {
      */
     private void vcpuSlotChange(State s, int cpu, int page, boolean fill) {
         if (page < 0) {
-            long w = vcpuBlock(cpu);
-            for (int p = 0; p < pages; p++) w |= debtors(s, p, Running.vcpuBlockBit(cpu));
-            set(vcpuBlock(cpu) | (fill ? s2Block() : 0), w);
+            set(vcpuBlock(cpu) | (fill ? s2Block() : 0), vcpuBlock(cpu) | blockDebtors(s, cpu));
         } else {
             long slot = vcpuSlot(cpu, page);
             set(slot | (fill ? s2(page) : 0), slot | debtors(s, page, Running.vcpuBit(cpu)));
@@ -304,8 +309,7 @@ final class Footprint {
      * handler on its CPU.
      */
     private void vcpuAccess(State s, int cpu, int page) {
-        long debts = debtors(s, page, Running.vcpuBit(cpu));
-        for (int p = 0; p < pages; p++) debts |= debtors(s, p, Running.vcpuBlockBit(cpu));
+        long debts = debtors(s, page, Running.vcpuBit(cpu)) | blockDebtors(s, cpu);
         long w = vcpuSlot(cpu, page) | vcpuBlock(cpu) | debts | vcpuNoProgress() | running(cpu);
         set(w | s2(page) | s2Block() | allInFlight, w);
     }

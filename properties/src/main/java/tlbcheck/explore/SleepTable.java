@@ -30,11 +30,6 @@ final class SleepTable {
         mask = cap - 1;
     }
 
-    private static int slot(long fp, int mask) {
-        long h = fp * 0x9E3779B97F4A7C15L;
-        return (int) (h >>> 32) & mask;
-    }
-
     /** Whether the table is past half load: the explorer's threads stop between two states, and it calls {@link #grow}. */
     boolean needsGrow() {
         return 2 * size.get() >= mask + 1;
@@ -45,7 +40,7 @@ final class SleepTable {
         long[] t = table;
         int m = mask;
         long x = 0;
-        for (int j = 0; j < n; j++) x ^= t[stride * slot(fps[j], m)];
+        for (int j = 0; j < n; j++) x ^= t[stride * VisitedSet.slot(fps[j], m)];
         if (x == 42) touched = x;
     }
 
@@ -56,7 +51,7 @@ final class SleepTable {
     void arrive(long fp, long[] sets, int at) {
         long[] t = table;
         int m = mask;
-        for (int i = slot(fp, m); ; i = (i + 1) & m) {
+        for (int i = VisitedSet.slot(fp, m); ; i = (i + 1) & m) {
             long key = (long) SLOT.getVolatile(t, stride * i);
             if (key == 0) {
                 if (SLOT.compareAndSet(t, stride * i, 0L, fp)) {
@@ -78,7 +73,7 @@ final class SleepTable {
      * every arrival must be in.
      */
     void sleep(long fp, long[] out, int at) {
-        for (int i = slot(fp, mask); ; i = (i + 1) & mask) {
+        for (int i = VisitedSet.slot(fp, mask); ; i = (i + 1) & mask) {
             long key = table[stride * i];
             if (key == fp) {
                 for (int w = 0; w < words; w++) out[at + w] = ~table[stride * i + 1 + w];
@@ -96,7 +91,7 @@ final class SleepTable {
         for (int j = 0; j < old.length; j += stride) {
             long fp = old[j];
             if (fp == 0) continue;
-            int i = slot(fp, m);
+            int i = VisitedSet.slot(fp, m);
             while (next[stride * i] != 0) i = (i + 1) & m;
             System.arraycopy(old, j, next, stride * i, stride);
         }

@@ -74,7 +74,8 @@ final class VisitedSet {
         return size.get() >= growAt;
     }
 
-    private static int slot(long fp, int mask) {
+    /** A fingerprint's first slot in an open-addressing table of {@code mask + 1} slots. */
+    static int slot(long fp, int mask) {
         long h = fp * 0x9E3779B97F4A7C15L;
         return (int) (h >>> 32) & mask;
     }

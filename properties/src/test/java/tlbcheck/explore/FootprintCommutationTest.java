@@ -14,6 +14,7 @@ import tlbcheck.model.Scope;
 import tlbcheck.model.State;
 import tlbcheck.model.Variant;
 import tlbcheck.model.step.Step;
+import tlbcheck.properties.ExhaustiveCheck;
 
 /**
  * The footprints the sleep sets trust ({@link Footprint}) are checked against the model itself: on seeded walks of
@@ -30,7 +31,8 @@ class FootprintCommutationTest {
     Stream<DynamicTest> independentStepsCommute() {
         return tlbcheck.model.Catalogues.get().variants().toJavaStream().flatMap(v -> Stream.of(
                 DynamicTest.dynamicTest(v.name() + " in " + v.smallScope(), () -> check(v, v.smallScope(), STATES)),
-                DynamicTest.dynamicTest(v.name() + " in " + reviewer(v), () -> check(v, reviewer(v), STATES)),
+                DynamicTest.dynamicTest(v.name() + " in " + ExhaustiveCheck.reviewerScope(v),
+                        () -> check(v, ExhaustiveCheck.reviewerScope(v), STATES)),
                 DynamicTest.dynamicTest(v.name() + " in " + wide(v), () -> check(v, wide(v), STATES / 8))));
     }
 
@@ -39,12 +41,6 @@ class FootprintCommutationTest {
         Scope small = v.smallScope();
         boolean guest = v.platform().guest() != tlbcheck.model.Platform.Guest.NONE;
         return new Scope(3, small.smmus() > 0 ? 2 : 0, 3, 4, small.range(), guest ? 0 : 1);
-    }
-
-    static Scope reviewer(Variant v) {
-        Scope small = v.smallScope();
-        return new Scope(2, Math.min(1, small.smmus()), Math.max(2, small.pages()), Math.max(3, small.frames()),
-                small.range(), small.aliases());
     }
 
     private static void check(Variant variant, Scope scope, int states) {

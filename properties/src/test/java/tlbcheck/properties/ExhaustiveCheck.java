@@ -24,7 +24,7 @@ import tlbcheck.model.invariant.Invariant;
  * must equal the expected one (and so the hunt's), a violation comes with a shortest trace that
  * replays, and a hold comes with "exhaustive". Writes {@code exhaustive.json}.
  */
-final class ExhaustiveCheck {
+public final class ExhaustiveCheck {
 
     private ExhaustiveCheck() {}
 
@@ -49,7 +49,7 @@ final class ExhaustiveCheck {
      * SMMU only where the variant's small scope has one (the SVA variants): the KVM variants' rows are about the CPUs,
      * the vCPUs and stage 2, their small scopes have no SMMU, and one would multiply their states many times over.
      */
-    static Scope reviewerScope(Variant variant) {
+    public static Scope reviewerScope(Variant variant) {
         Scope small = variant.smallScope();
         return new Scope(2, Math.min(1, small.smmus()), Math.max(2, small.pages()), Math.max(3, small.frames()),
                 small.range(), small.aliases());
