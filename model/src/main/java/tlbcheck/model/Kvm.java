@@ -66,8 +66,8 @@ public record Kvm(int invalidating, boolean mmuLock, Array<Pte> s2, Pte s2Block,
     public int vcpusBeyond(int page, Pte mapping) {
         int mask = 0;
         for (int c = 0; c < vcpuTlbs.size(); c++) {
-            if (vcpuTlb(c, page).beyond(mapping).isDefined()) mask |= Running.vcpuBit(c);
-            if (blockMapping(c, page).beyond(mapping).isDefined()) mask |= Running.vcpuBlockBit(c);
+            if (vcpuTlb(c, page).exceeds(mapping)) mask |= Running.vcpuBit(c);
+            if (blockMapping(c, page).exceeds(mapping)) mask |= Running.vcpuBlockBit(c);
         }
         return mask;
     }

@@ -28,7 +28,7 @@ public sealed interface Pte permits Pte.Invalid, Pte.Valid, Pte.Migration, Pte.L
 
     static Pte fromCode(int code) {
         if (code == 0) return INVALID;
-        if (code <= 16) return valid((code - 1) / 2, Perm.values()[(code - 1) % 2]);
+        if (code <= 16) return valid((code - 1) / 2, (code - 1) % 2 == 0 ? Perm.RO : Perm.RW);
         if (code == 25) return LOCKED;
         if (code >= 26) return Both.of((Valid) fromCode(1 + (code - 26) / 16), (Valid) fromCode(1 + (code - 26) % 16));
         return Migration.of(code - 17);
@@ -59,6 +59,18 @@ public sealed interface Pte permits Pte.Invalid, Pte.Valid, Pte.Migration, Pte.L
             return io.vavr.control.Option.some("write to a write-protected page");
         }
         return io.vavr.control.Option.none();
+    }
+
+    /**
+     * Whether this cached translation grants anything beyond {@code pte}: {@link #beyond} is defined. Without the
+     * words, so that the checks every explored transition makes allocate nothing.
+     */
+    default boolean exceeds(Pte pte) {
+        // Type tests rather than present() and frame(): on five kinds of entry those calls do not inline.
+        if (this instanceof Valid v) {
+            return !(pte instanceof Valid p) || v.frame() != p.frame() || v.perm() == Perm.RW && p.perm() == Perm.RO;
+        }
+        return this instanceof Both b && (b.older().exceeds(pte) || b.newer().exceeds(pte));
     }
 
     /** True when this translation lets an access of the given kind through. */

@@ -57,6 +57,13 @@ public record State(Array<Pte> ptes,
     public Pte cpuTlb(int cpu, int page) { return cpuTlbs.get(cpu).get(page); }
     public Pte smmuTlb(int smmu, int page) { return smmuTlbs.get(smmu).get(page); }
     public boolean frameFree(int frame) { return freeRank.get(frame) > 0; }
+
+    /** The free frames, a bit per frame: for checks that ask {@link #frameFree} of many entries. */
+    public int freeFrames() {
+        int mask = 0;
+        for (int f = 0; f < freeRank.size(); f++) if (freeRank.get(f) > 0) mask |= 1 << f;
+        return mask;
+    }
     public Option<Running> running(int cpu) { return running.get(cpu); }
     public Device device(int dev) { return devices.get(dev); }
 
@@ -96,10 +103,10 @@ public record State(Array<Pte> ptes,
     public int tlbsBeyond(int page, Pte pte) {
         int mask = 0;
         for (int c = 0; c < cpus(); c++) {
-            if (cpuTlb(c, page).beyond(pte).isDefined()) mask |= Running.cpuBit(c);
+            if (cpuTlb(c, page).exceeds(pte)) mask |= Running.cpuBit(c);
         }
         for (int m = 0; m < smmus(); m++) {
-            if (smmuTlb(m, page).beyond(pte).isDefined()) mask |= Running.smmuBit(m);
+            if (smmuTlb(m, page).exceeds(pte)) mask |= Running.smmuBit(m);
             if (smmuTlb(m, page).present() && !smmuTlb(m, page).equals(pte)) mask |= Running.smmuDiffersBit(m);
         }
         return mask;

@@ -41,6 +41,30 @@ class StateValuesTest {
     }
 
     @Test
+    @DisplayName("exceeds says what beyond says, for every cached entry (pairs too) against every entry")
+    void exceedsIsBeyond() {
+        java.util.List<Pte> all = new java.util.ArrayList<>(java.util.List.of(Pte.INVALID, Pte.LOCKED));
+        for (int f = 0; f < 4; f++) {
+            for (Perm p : Perm.values()) all.add(Pte.valid(f, p));
+            all.add(Pte.Migration.of(f));
+        }
+        java.util.List<Pte> cached = new java.util.ArrayList<>(all);
+        for (Pte a : all) {
+            for (Pte b : all) {
+                if (a instanceof Pte.Valid x && b instanceof Pte.Valid y && x.frame() != y.frame()) cached.add(Pte.Both.of(x, y));
+            }
+        }
+        int exceeding = 0;
+        for (Pte c : cached) {
+            for (Pte pte : all) {
+                assertEquals(c.beyond(pte).isDefined(), c.exceeds(pte), c + " against " + pte);
+                if (c.exceeds(pte)) exceeding++;
+            }
+        }
+        assertTrue(exceeding > 0 && exceeding < cached.size() * all.size(), "both answers occur");
+    }
+
+    @Test
     @DisplayName("a procedure's debts: one group of bits per page of its range, one bit per TLB")
     void runningDebts() {
         Set<Integer> bits = new HashSet<>();

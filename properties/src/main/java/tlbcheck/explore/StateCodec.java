@@ -54,6 +54,8 @@ public final class StateCodec {
     private final int[] tlbShape;
     private final int[] tlbFrameA;
     private final int[] tlbFrameB;
+    /** The entry of each TLB slot code, made once: decoding a state looks its slots up. */
+    private final Pte[] tlbEntries;
     /** Bits of a TLB slot ({@link #tlbCode}): no more than a PTE's in scopes of up to 3 frames. */
     private final int tlbBits;
     /** Bits of a frame's place on the free list ({@link State#freeRank}). */
@@ -95,8 +97,10 @@ public final class StateCodec {
         tlbShape = new int[slots];
         tlbFrameA = new int[slots];
         tlbFrameB = new int[slots];
+        tlbEntries = new Pte[slots];
         for (int code = 0; code < slots; code++) {
             Pte e = code <= 2 * frames + 4 * frames * (frames - 1) ? tlbEntry(code, frames) : Pte.INVALID;
+            tlbEntries[code] = e;
             tlbFrameA[code] = -1;
             tlbFrameB[code] = -1;
             if (e instanceof Pte.Valid v) {
@@ -217,8 +221,8 @@ public final class StateCodec {
         return c;
     }
 
-    static Option<Running> running(long c) {
-        if (c == 0) return Option.none();
+    /** The procedure of a nonzero {@link #runningCode}, with what the code leaves out. */
+    private static Running running(long c, int rangePages, int ptep, int oldFrames, long owed) {
         int snapshot = (int) (c & ((1L << 30) - 1)); c >>>= 30;
         boolean seqMoved = (c & 1) != 0; c >>>= 1;
         boolean inRange = (c & 1) != 0; c >>>= 1;
@@ -231,8 +235,8 @@ public final class StateCodec {
         int page = (int) (c & 7); c >>>= 3;
         int pc = (int) (c & 63); c >>>= 6;
         int procedure = (int) (c & 15);
-        return Option.some(new Running(procedure, pc, page, 1, page, write, device, newFrame, 0, wrote, flushes, secondary,
-                inRange, seqMoved, snapshot, 0));
+        return new Running(procedure, pc, page, rangePages, ptep, write, device, newFrame, oldFrames, wrote, flushes, secondary,
+                inRange, seqMoved, snapshot, owed);
     }
 
     /** A procedure's owed-TLB bits, for every page of its range, with CPU and vCPU bits moved to the CPUs' canonical positions. */
@@ -889,8 +893,8 @@ public final class StateCodec {
         Boolean[] ptl = new Boolean[pages];
         for (int p = 0; p < pages; p++) {
             ptes[p] = Pte.fromCode((int) b.get(PTE_BITS));
-            for (int c = 0; c < scope.cpus(); c++) cpu[c][p] = tlbEntry((int) b.get(tlbBits), frames);
-            for (int m = 0; m < scope.smmus(); m++) smmu[m][p] = tlbEntry((int) b.get(tlbBits), frames);
+            for (int c = 0; c < scope.cpus(); c++) cpu[c][p] = tlbEntries[(int) b.get(tlbBits)];
+            for (int m = 0; m < scope.smmus(); m++) smmu[m][p] = tlbEntries[(int) b.get(tlbBits)];
             ptl[p] = b.get(1) == 1;
         }
         Integer[] freeRank = new Integer[scope.frames()];
@@ -903,13 +907,12 @@ public final class StateCodec {
         boolean tlbFlushBatched = b.get(1) == 1;
         java.util.List<Option<Running>> running = new java.util.ArrayList<>();
         for (int c = 0; c < scope.cpus(); c++) {
-            Option<Running> r = running(b.get(RUNNING_BITS));
+            long code = b.get(RUNNING_BITS);
             int rangePages = (int) b.get(2) + 1;
             int ptep = (int) b.get(3);
             int oldFrames = (int) b.get(scope.frames());
             long owed = b.get(Running.OWED_BITS * scope.range());
-            running.add(r.map(x -> new Running(x.procedure(), x.pc(), x.page(), rangePages, ptep, x.write(), x.device(), x.newFrame(),
-                    oldFrames, x.wrotePte(), x.flushes(), x.secondary(), x.inRange(), x.seqMoved(), x.snapshot(), owed)));
+            running.add(code == 0 ? Option.none() : Option.some(running(code, rangePages, ptep, oldFrames, owed)));
         }
         java.util.List<Device> devices = new java.util.ArrayList<>();
         for (int d = 0; d < scope.smmus(); d++) {
@@ -931,7 +934,7 @@ public final class StateCodec {
             Integer[] noProgress = new Integer[scope.cpus()];
             for (int c = 0; c < scope.cpus(); c++) {
                 Pte[] row = new Pte[pages];
-                for (int p = 0; p < pages; p++) row[p] = tlbEntry((int) b.get(tlbBits), frames);
+                for (int p = 0; p < pages; p++) row[p] = tlbEntries[(int) b.get(tlbBits)];
                 vtlb.add(Array.of(row));
                 vblock[c] = Pte.fromCode((int) b.get(PTE_BITS));
                 noProgress[c] = (int) b.get(3);

@@ -41,7 +41,10 @@ public final class NoStaleAccessAfterRestriction implements Invariant {
 
     /** Some procedure in flight has written and not finished its maintenance (the blanket window). */
     private static boolean anyWriterInFlight(State s) {
-        return s.running().exists(r -> r.isDefined() && r.get().wrotePte());
+        for (int c = 0; c < s.cpus(); c++) {
+            if (s.running(c).isDefined() && s.running(c).get().wrotePte()) return true;
+        }
+        return false;
     }
 
     @Override
@@ -96,10 +99,10 @@ public final class NoStaleAccessAfterRestriction implements Invariant {
             for (int g = 0; g < s.pages(); g++) {
                 Pte mapping = k.mapping(g);
                 for (int c = 0; c < s.cpus(); c++) {
-                    for (Pte e : k.vcpuTranslations(c, g)) {
-                        Option<Violation> v = judgeVcpu(model, t, c, g, e, mapping);
-                        if (v.isDefined()) return v;
-                    }
+                    // Its page entry, then its block entry (vcpuTranslations, without the array).
+                    Option<Violation> v = judgeVcpu(model, t, c, g, k.vcpuTlb(c, g), mapping);
+                    if (v.isEmpty()) v = judgeVcpu(model, t, c, g, k.blockMapping(c, g), mapping);
+                    if (v.isDefined()) return v;
                 }
             }
         }
@@ -143,8 +146,8 @@ public final class NoStaleAccessAfterRestriction implements Invariant {
 
     /** The TLB is named by kind and number, joined only for a violation: this runs on every transition explored. */
     private Option<Violation> judge(Model model, Transition t, String kind, int number, int page, Pte cached, Pte pte) {
+        if (!cached.exceeds(pte)) return Option.none();
         Option<String> grant = excess(cached, pte);
-        if (grant.isEmpty()) return Option.none();
         String tlb = kind + number;
         return Option.some(violation(
                 tlb + " still grants " + grant.get() + " " + page + " (" + cached + ") after "
@@ -153,8 +156,8 @@ public final class NoStaleAccessAfterRestriction implements Invariant {
     }
 
     private Option<Violation> judgeVcpu(Model model, Transition t, int cpu, int page, Pte cached, Pte mapping) {
+        if (!cached.exceeds(mapping)) return Option.none();
         Option<String> grant = excess(cached, mapping);
-        if (grant.isEmpty()) return Option.none();
         return Option.some(violation("vCPU" + cpu + " still grants " + grant.get() + " (guest page " + page + ", "
                         + cached + ") after " + Blame.finished(model, t) + "; stage 2 maps " + mapping,
                 "guest page " + page + ": stage 2 " + mapping + ", vCPU" + cpu + " TLB " + cached));

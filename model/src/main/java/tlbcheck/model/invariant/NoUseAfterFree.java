@@ -35,16 +35,17 @@ public final class NoUseAfterFree implements Invariant {
             return Option.some(violation(t.step().actor() + " accessed frame " + t.accessedFrame() + " after it was freed",
                     "frame " + t.accessedFrame() + " is free"));
         }
+        int free = s.freeFrames();
         for (int page = 0; page < s.pages(); page++) {
             if (s.pte(page).present() && s.frameFree(s.pte(page).frame())) {
                 return Option.some(survivor(s, "the PTE of page " + page, s.pte(page).frame()));
             }
             for (int c = 0; c < s.cpus(); c++) {
-                int f = freed(s, s.cpuTlb(c, page));
+                int f = freed(free, s.cpuTlb(c, page));
                 if (f >= 0) return Option.some(survivor(s, "CPU" + c + "'s TLB entry for page " + page, f));
             }
             for (int m = 0; m < s.smmus(); m++) {
-                int f = freed(s, s.smmuTlb(m, page));
+                int f = freed(free, s.smmuTlb(m, page));
                 if (f >= 0) return Option.some(survivor(s, "SMMU" + m + "'s TLB entry for page " + page, f));
             }
         }
@@ -55,10 +56,10 @@ public final class NoUseAfterFree implements Invariant {
                     return Option.some(survivor(s, "stage 2's entry for guest page " + g, k.mapping(g).frame()));
                 }
                 for (int c = 0; c < s.cpus(); c++) {
-                    for (Pte e : k.vcpuTranslations(c, g)) {
-                        int f = freed(s, e);
-                        if (f >= 0) return Option.some(survivor(s, "vCPU" + c + "'s TLB entry for guest page " + g, f));
-                    }
+                    // Its page entry, then its block entry (vcpuTranslations, without the array).
+                    int f = freed(free, k.vcpuTlb(c, g));
+                    if (f < 0) f = freed(free, k.blockMapping(c, g));
+                    if (f >= 0) return Option.some(survivor(s, "vCPU" + c + "'s TLB entry for guest page " + g, f));
                 }
             }
             // A pending reload has kicked the vCPU out of guest mode; it reloads before it uses the page again.
@@ -74,11 +75,15 @@ public final class NoUseAfterFree implements Invariant {
                 what + " -> f" + frame + ", frame " + frame + " free");
     }
 
-    /** A freed frame one of the cached entries still translates to, or -1. */
-    private static int freed(State s, Pte cached) {
+    /** A freed frame (of the {@link State#freeFrames} given) one of the cached entries still translates to, or -1. */
+    private static int freed(int free, Pte cached) {
+        if (free == 0) return -1;
+        if (cached instanceof Pte.Valid v) return (free >>> v.frame() & 1) != 0 ? v.frame() : -1;
         if (cached instanceof Pte.Both b) {
-            return s.frameFree(b.older().frame()) ? b.older().frame() : s.frameFree(b.newer().frame()) ? b.newer().frame() : -1;
+            int older = b.older().frame();
+            int newer = b.newer().frame();
+            return (free >>> older & 1) != 0 ? older : (free >>> newer & 1) != 0 ? newer : -1;
         }
-        return cached.present() && s.frameFree(cached.frame()) ? cached.frame() : -1;
+        return -1;
     }
 }
