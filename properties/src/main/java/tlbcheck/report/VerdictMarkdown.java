@@ -62,8 +62,10 @@ public final class VerdictMarkdown {
 
     private static void matrix(StringBuilder b, List<VerdictRow> rows) {
         b.append("## Hunt\n\n");
-        b.append("| row | variant | invariant | expected | observed | tries | steps | s | 1st try | shrunk | shortest"
-                + " | racy runs | seed | counterexample |\n");
+        // "shrunk" is the hunt's own scope; the other length is the exhaustive row's, in the small scope, which may
+        // have fewer CPUs (a longer trace) or fewer frames: side by side under one word, 7 and 19 read as a misprint.
+        b.append("| row | variant | invariant | expected | observed | tries | steps | s | 1st try | shrunk"
+                + " | small-scope shortest | racy runs | seed | counterexample |\n");
         b.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (VerdictRow r : rows) {
             String observed = r.asExpected() ? r.observed() : "**" + r.observed() + "**";
@@ -72,11 +74,19 @@ public final class VerdictMarkdown {
                     .append(' ').append(r.invariant()).append(" | ").append(dash(r.expected())).append(" | ")
                     .append(observed).append(" | ").append(r.tries()).append(" | ").append(r.steps()).append(" | ")
                     .append(r.seconds()).append(" | ").append(dash(r.firstViolationTry())).append(" | ")
-                    .append(dash(r.shrunkSteps())).append(" | ").append(dash(r.shortestSteps())).append(" | ")
+                    .append(shrunk(r)).append(" | ").append(dash(r.shortestSteps())).append(" | ")
                     .append(r.racyRuns()).append(" | ").append(r.seed()).append(" | ").append(dash(r.counterexample()))
                     .append(" |\n");
         }
         b.append('\n');
+    }
+
+    /** The shrunk length, marked when breadth-first search of the hunt's scope showed it shortest. */
+    static String shrunk(VerdictRow r) {
+        if (r.shrunkSteps() == null) return "-";
+        boolean shortest = tlbcheck.hunt.Shortest.PROVEN.equals(r.shrunkShortest())
+                || tlbcheck.hunt.Shortest.FOUND.equals(r.shrunkShortest());
+        return r.shrunkSteps() + (shortest ? " (shortest)" : "");
     }
 
     private static void exhaustive(StringBuilder b, List<Map<String, Object>> rows) {
@@ -109,7 +119,9 @@ public final class VerdictMarkdown {
             b.append("### ").append(name(r)).append("\n\n");
             b.append(r.observed()).append(", expected ").append(dash(r.expected())).append("; found in try ")
                     .append(dash(r.firstViolationTry())).append(", shrunk to ").append(dash(r.shrunkSteps()))
-                    .append(" steps; seed ").append(r.seed());
+                    .append(" steps");
+            if (r.shrunkShortest() != null) b.append(", ").append(r.shrunkShortest()).append(" in the hunt's scope");
+            b.append("; seed ").append(r.seed());
             if (r.counterexample() != null) b.append("; file `").append(r.counterexample()).append('`');
             b.append(".\n\n");
             if (r.lanes() != null) b.append("```text\n").append(r.lanes()).append(r.lanes().endsWith("\n") ? "" : "\n")

@@ -68,4 +68,20 @@ class VerdictMarkdownTest {
         }
         assertEquals(2, md.split("```mermaid", -1).length - 1);
     }
+
+    @Test
+    void theHuntTableSaysWhetherTheShrunkTraceIsTheShortestInItsOwnScope() {
+        VerdictRow searched = VerdictMatrix.row(Hunt.run(new Model(Variants.V1, Variants.V1.scope()),
+                Invariants.all().find(i -> i.number() == 1).get(), new HuntConfig(44, 50, 160, 600, 60, true, 0)), "violates");
+        VerdictRow unsearched = VerdictMatrix.row(hunt("V1", 4, 50), "violates");
+        assertEquals(tlbcheck.hunt.Shortest.NOT_SEARCHED, unsearched.shrunkShortest());
+        assertTrue(searched.shrunkShortest().startsWith("shortest ("), searched.shrunkShortest());
+
+        String md = VerdictMarkdown.render(List.of(searched, unsearched.withShortestSteps(99)), List.of());
+        assertTrue(md.contains("| shrunk | small-scope shortest |"), md);
+        assertTrue(md.contains("| " + searched.shrunkSteps() + " (shortest) | - |"), md);
+        assertTrue(md.contains("| " + unsearched.shrunkSteps() + " | 99 |"), md);
+        assertTrue(md.contains("shrunk to " + searched.shrunkSteps() + " steps, " + searched.shrunkShortest()
+                + " in the hunt's scope; seed"), md);
+    }
 }
