@@ -66,7 +66,7 @@ public sealed interface Pte permits Pte.Invalid, Pte.Valid, Pte.Migration, Pte.L
      * words, so that the checks every explored transition makes allocate nothing.
      */
     default boolean exceeds(Pte pte) {
-        // Type tests rather than present() and frame(): on five kinds of entry those calls do not inline.
+        // Type tests rather than present() and frame(): calls on five kinds of entry are megamorphic.
         if (this instanceof Valid v) {
             return !(pte instanceof Valid p) || v.frame() != p.frame() || v.perm() == Perm.RW && p.perm() == Perm.RO;
         }
