@@ -28,7 +28,7 @@ public sealed interface Pte permits Pte.Invalid, Pte.Valid, Pte.Migration, Pte.L
 
     static Pte fromCode(int code) {
         if (code == 0) return INVALID;
-        if (code <= 16) return valid((code - 1) / 2, (code - 1) % 2 == 0 ? Perm.RO : Perm.RW);
+        if (code <= 16) return valid((code - 1) / 2, code % 2 == 1 ? Perm.RO : Perm.RW);
         if (code == 25) return LOCKED;
         if (code >= 26) return Both.of((Valid) fromCode(1 + (code - 26) / 16), (Valid) fromCode(1 + (code - 26) % 16));
         return Migration.of(code - 17);

@@ -118,6 +118,12 @@ class TwoEntryRulesTest {
         assertTrue(v.contains("frame 0 was freed while vCPU1's TLB entry for guest page 0"), v);
         State bothInUse = s.withPte(0, F1).withCpuTlb(0, 0, Pte.Both.of(F0, F1)).withFrame(1, true);
         assertTrue(NoUseAfterFree.INSTANCE.check(smmu, to(s, bothInUse)).isEmpty());
+        // Frame 2 is free from the start: a frame other than 0 behind either entry.
+        assertTrue(s.frameFree(2) && !s.frameFree(0));
+        v = text(NoUseAfterFree.INSTANCE.check(smmu, to(s, s.withCpuTlb(1, 0, Pte.Both.of(F2, F0)))));
+        assertTrue(v.contains("frame 2 was freed while CPU1's TLB entry for page 0"), v);
+        v = text(NoUseAfterFree.INSTANCE.check(smmu, to(s, s.withCpuTlb(1, 0, Pte.Both.of(F0, F2)))));
+        assertTrue(v.contains("frame 2 was freed while CPU1's TLB entry for page 0"), v);
     }
 
     @Test
