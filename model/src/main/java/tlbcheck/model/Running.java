@@ -14,8 +14,11 @@ package tlbcheck.model;
  *     translated PTE was writable
  * @param device for the device-fault handler: the device to resume; -1 otherwise
  * @param newFrame frame allocated (or, for KVM, translated) by this procedure, -1 when none
- * @param oldFrames the frames this procedure unmapped and must release (a bit per frame): a range zap
- *     unmaps one per page
+ * @param oldFrames the frames this procedure unmapped and must release, in the order it unmapped them: a range zap
+ *     unmaps one per page, in address order. A list of {@link #OLD_FRAME_BITS}-bit entries, frame + 1 each, the first
+ *     lowest (0: none). They are freed in that order, as {@code tlb_finish_mmu} frees a gather's pages, so which one
+ *     ends up at the head of the free list depends on the addresses and not on the frames' numbers (which the
+ *     explorer renames)
  * @param wrotePte whether this procedure changed its PTE (so its maintenance is owed)
  * @param flushes CPU TLB flushes this procedure issued
  * @param secondary secondary-TLB invalidations (notifier calls) this procedure issued
@@ -85,13 +88,28 @@ public record Running(int procedure, int pc, int page, int pages, int ptep, bool
         return covers(p) ? (int) (owed >>> ((p - page) * OWED_BITS)) & ((1 << OWED_BITS) - 1) : 0;
     }
 
+    /** Bits of an entry of {@link #oldFrames}: frame + 1, up to {@link Scope#MAX_FRAMES}. */
+    public static final int OLD_FRAME_BITS = 4;
+
     /** The frame this procedure unmapped, when it unmapped exactly one (migration, a one-page zap); -1 otherwise. */
     public int oldFrame() {
-        return Integer.bitCount(oldFrames) == 1 ? Integer.numberOfTrailingZeros(oldFrames) : -1;
+        return oldFrames != 0 && oldFrames >>> OLD_FRAME_BITS == 0 ? oldFrames - 1 : -1;
     }
 
     public boolean unmapped(int frame) {
-        return frame >= 0 && (oldFrames & (1 << frame)) != 0;
+        for (int m = oldFrames; frame >= 0 && m != 0; m >>>= OLD_FRAME_BITS) {
+            if ((m & ((1 << OLD_FRAME_BITS) - 1)) == frame + 1) return true;
+        }
+        return false;
+    }
+
+    /** The frames to release, in the order this procedure unmapped them. */
+    public int[] oldFrameList() {
+        int n = 0;
+        for (int m = oldFrames; m != 0; m >>>= OLD_FRAME_BITS) n++;
+        int[] out = new int[n];
+        for (int i = 0; i < n; i++) out[i] = (oldFrames >>> (i * OLD_FRAME_BITS) & ((1 << OLD_FRAME_BITS) - 1)) - 1;
+        return out;
     }
 
     public static int cpuBit(int cpu) { return 1 << cpu; }
@@ -150,14 +168,21 @@ public record Running(int procedure, int pc, int page, int pages, int ptep, bool
 
     /** Sets the frames to release to just this one ({@code -1}: none). */
     public Running withOldFrame(int frame) {
-        return withOldFrames(frame < 0 ? 0 : 1 << frame);
+        return withOldFrames(frame < 0 ? 0 : frame + 1);
     }
 
-    /** Adds a frame this procedure unmapped. */
+    /** Adds a frame this procedure unmapped, after the others; one it holds already (an alias maps it twice) once. */
     public Running plusOldFrame(int frame) {
-        return withOldFrames(oldFrames | 1 << frame);
+        if (unmapped(frame)) return this;
+        return withOldFrames(oldFrames | (frame + 1) << (OLD_FRAME_BITS * oldFrameList().length));
     }
 
+    /** Releases them all. */
+    public Running withoutOldFrames() {
+        return withOldFrames(0);
+    }
+
+    /** The frames to release as the list {@link #oldFrames} describes. */
     public Running withOldFrames(int frames) {
         return new Running(procedure, pc, page, pages, ptep, write, device, newFrame, frames, wrotePte, flushes, secondary,
                 inRange, seqMoved, snapshot, owed);

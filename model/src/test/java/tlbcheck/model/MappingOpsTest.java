@@ -1,5 +1,6 @@
 package tlbcheck.model;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -36,7 +37,7 @@ class MappingOpsTest {
     void freeOldFrame() {
         Model m = new Model(Variants.V5.withScope(Scope.of(2, 1, 3, 4).withAliases(1)));
         State s = m.initial(); // page 2 maps frame 0 again
-        Running r = Running.start(0, 0, false, -1).withOldFrames(0b11);
+        Running r = Running.start(0, 0, false, -1).withOldFrame(0).plusOldFrame(1);
         State freed = FreeOldFrame.INSTANCE.apply(m, s.withPte(0, Pte.INVALID).withPte(1, Pte.INVALID).withRunning(0, r), 0, r);
         assertFalse(freed.frameFree(0), "page 2 still maps frame 0");
         assertTrue(freed.frameFree(1));
@@ -48,6 +49,29 @@ class MappingOpsTest {
         // Another unmap in flight still holds frame 1: it frees it itself.
         State held = s.withPte(1, Pte.INVALID).withRunning(1, Running.start(0, 1, false, -1).withOldFrame(1)).withRunning(0, r);
         assertFalse(FreeOldFrame.INSTANCE.apply(m, held, 0, r).frameFree(1));
+    }
+
+    @Test
+    @DisplayName("a range zap's frames are freed in address order: the last page's frame heads the free list, whatever its number")
+    void freedInAddressOrder() {
+        Model m = new Model(Variants.V5, Scope.of(1, 1, 2, 3).withRange(2));
+        State s = m.initial(); // page 0 maps frame 0, page 1 frame 1
+        State swapped = s.withPte(0, Pte.valid(1, Perm.RO)).withPte(1, Pte.valid(0, Perm.RO));
+        for (State before : java.util.List.of(s, swapped)) {
+            Running r = Running.start(0, 0, 2, false, -1);
+            State zapped = tlbcheck.model.kernel.ClearPte.UNMAP.apply(m, before.withRunning(0, r), 0, r);
+            Running z = zapped.running(0).get();
+            assertEquals(before.pte(0).frame(), z.oldFrameList()[0], "page 0's frame was unmapped first");
+            State freed = FreeOldFrame.INSTANCE.apply(m, zapped, 0, z);
+            assertEquals(1, freed.freeRank().get(before.pte(1).frame()), "page 1's frame, freed last, is taken first");
+            assertEquals(2, freed.freeRank().get(before.pte(0).frame()));
+        }
+        // An alias maps a frame twice; the list holds it once.
+        Running twice = Running.start(0, 0, 2, false, -1).plusOldFrame(2).plusOldFrame(2);
+        assertArrayEquals(new int[] {2}, twice.oldFrameList());
+        assertEquals(2, twice.oldFrame());
+        assertEquals(-1, twice.plusOldFrame(0).oldFrame(), "two frames: no single one");
+        assertTrue(twice.unmapped(2) && !twice.unmapped(0) && !twice.unmapped(-1));
     }
 
     @Test

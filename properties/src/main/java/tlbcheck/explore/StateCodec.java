@@ -60,6 +60,10 @@ public final class StateCodec {
     private final int tlbBits;
     /** Bits of a frame's place on the free list ({@link State#freeRank}). */
     private final int rankBits;
+    /** Bits of an entry of a procedure's list of frames to free (frame + 1), one entry per page of its range. */
+    private final int oldFrameBits;
+    /** What a procedure needs beyond {@link #runningCode}: its range length, page-table pointer, frames to free, debts. */
+    private final int extraBits;
     private final int words;
     private final boolean kvm;
     private final boolean cpuSymmetry;
@@ -76,21 +80,25 @@ public final class StateCodec {
         this.cpuSymmetry = symmetry != Symmetry.NONE;
         this.scope = model.scope();
         tlbcheck.model.Platform.Guest guest = model.platform().guest();
+        // A range is pages in a row, so a procedure with a range names pages by their order: pages keep their numbers.
+        // Frames do not need to: a range zap frees its frames in address order ({@link Running#oldFrames}).
         boolean alike = symmetry == Symmetry.ALL && guest == tlbcheck.model.Platform.Guest.NONE && scope.range() == 1;
         // An x86 guest's stage 2 maps what the process maps, page for page, and keeps frame numbers only to compare
         // them; but its APIC-access page is guest page 0, so there pages keep their numbers. arm64's stage-2 block
         // maps guest page g to its frame plus g: a sum of frame numbers, which renaming would not keep.
-        this.frameSymmetry = alike || symmetry == Symmetry.ALL && guest.x86() && scope.range() == 1;
+        this.frameSymmetry = symmetry == Symmetry.ALL && (guest == tlbcheck.model.Platform.Guest.NONE || guest.x86());
         this.pageOrders = alike && scope.pages() <= 3 ? permutations(scope.pages()) : new int[][] {identity(scope.pages())};
         // A guest page of KVM's own block (no host mm) is backed by the frame of its number.
         this.frames = model.platform().guest() == tlbcheck.model.Platform.Guest.ARM64_STAGE2 && !model.platform().hostMm()
                 ? Math.max(scope.frames(), scope.pages()) : scope.frames();
         this.tlbBits = 32 - Integer.numberOfLeadingZeros(2 * frames + 4 * frames * (frames - 1));
         this.rankBits = 32 - Integer.numberOfLeadingZeros(scope.frames());
+        this.oldFrameBits = 32 - Integer.numberOfLeadingZeros(frames);
+        this.extraBits = 2 + 3 + scope.range() * oldFrameBits + Running.OWED_BITS * scope.range();
         int kvmBits = model.platform().guest() == tlbcheck.model.Platform.Guest.NONE ? 0
                 : 2 + 1 + PTE_BITS * (scope.pages() + 1) + scope.cpus() * (tlbBits * scope.pages() + PTE_BITS + 3) + 4 + 2;
         int bits = scope.pages() * (PTE_BITS + tlbBits * (scope.cpus() + scope.smmus()) + 1)
-                + scope.frames() * rankBits + 4 + 3 + 4 + 1 + scope.cpus() * (RUNNING_BITS + extraBits(scope)) + scope.smmus() * DEVICE_BITS + kvmBits;
+                + scope.frames() * rankBits + 4 + 3 + 4 + 1 + scope.cpus() * (RUNNING_BITS + extraBits) + scope.smmus() * DEVICE_BITS + kvmBits;
         this.kvm = kvmBits > 0;
         this.words = (bits + 63) / 64;
         int slots = 1 << tlbBits;
@@ -195,11 +203,6 @@ public final class StateCodec {
         int newer = pair % (2 * frames - 2);
         if (newer >= 2 * (older / 2)) newer += 2;
         return Pte.Both.of((Pte.Valid) Pte.fromCode(older + 1), (Pte.Valid) Pte.fromCode(newer + 1));
-    }
-
-    /** What a procedure needs beyond {@link #runningCode}: its range length, the frames it unmapped, its debts per page. */
-    private static int extraBits(Scope scope) {
-        return 2 + 3 + scope.frames() + Running.OWED_BITS * scope.range();
     }
 
     /** The code of a procedure in flight, its page and new frame given as renamed. */
@@ -640,7 +643,8 @@ public final class StateCodec {
                     if (r == null) continue;
                     long what = (long) r.procedure() << 8 | r.pc();
                     if (r.newFrame() == f) h += mix(0x600L << 16 | what);
-                    if (r.unmapped(f)) h += mix(0x700L << 16 | what);
+                    int[] old = r.oldFrameList();
+                    for (int i = 0; i < old.length; i++) if (old[i] == f) h += mix((0x700L << 16 | what) << 3 | i);
                 }
                 frameInvariant[f] = h;
             }
@@ -766,7 +770,7 @@ public final class StateCodec {
                 tlb[c] = k;
                 Running r = runs[c];
                 run[c] = r == null ? 0 : runningCode(r, pagePos[r.page()], frame(r.newFrame()));
-                extra[c] = r == null ? 0 : (long) (r.pages() - 1) << 16 | pagePos[r.ptep()] << 8 | oldFrames(r);
+                extra[c] = r == null ? 0 : (long) (r.pages() - 1) << 40 | (long) pagePos[r.ptep()] << 32 | oldFrames(r);
                 owedKey[c] = r == null || r.owed() == 0 ? 0 : owedShape(r.owed(), c);
             }
             for (int i = 1; i < cpus && cpuSymmetry; i++) { // insertion sort: n is 2 to 4
@@ -792,10 +796,16 @@ public final class StateCodec {
             return Long.compareUnsigned(owedKey[a], owedKey[b]) > 0;
         }
 
-        /** The frames a procedure unmapped, as renamed. */
+        /** The frames a procedure is to free, renamed, in its order ({@link Running#oldFrames}'s form). */
         private int oldFrames(Running x) {
             int old = 0;
-            for (int m = x.oldFrames(); m != 0; m &= m - 1) old |= 1 << label[Integer.numberOfTrailingZeros(m)];
+            int shift = 0;
+            for (int m = x.oldFrames(); m != 0; m >>>= Running.OLD_FRAME_BITS, shift += Running.OLD_FRAME_BITS) {
+                int f = (m & ((1 << Running.OLD_FRAME_BITS) - 1)) - 1;
+                old |= (frameSymmetry ? label[f] : f) + 1 << shift;
+            }
+            Preconditions.checkState(shift <= Running.OLD_FRAME_BITS * scope.range(),
+                    "%s holds more frames to free than its range has pages", x);
             return old;
         }
 
@@ -828,12 +838,15 @@ public final class StateCodec {
                 Running x = runs[c];
                 b.put(run[c], RUNNING_BITS);
                 if (x == null) {
-                    b.skip(extraBits(scope));
+                    b.skip(extraBits);
                     continue;
                 }
                 b.put(x.pages() - 1, 2);
                 b.put(pagePos[x.ptep()], 3);
-                b.put(extra[c] & 0xFF, scope.frames());
+                int old = (int) extra[c];
+                for (int i = 0; i < scope.range(); i++, old >>>= Running.OLD_FRAME_BITS) {
+                    b.put(old & ((1 << Running.OLD_FRAME_BITS) - 1), oldFrameBits);
+                }
                 b.put(x.owed() == 0 ? 0 : renamed(x.owed(), position), Running.OWED_BITS * scope.range());
             }
             for (int d = 0; d < smmus; d++) {
@@ -910,7 +923,8 @@ public final class StateCodec {
             long code = b.get(RUNNING_BITS);
             int rangePages = (int) b.get(2) + 1;
             int ptep = (int) b.get(3);
-            int oldFrames = (int) b.get(scope.frames());
+            int oldFrames = 0;
+            for (int i = 0; i < scope.range(); i++) oldFrames |= (int) b.get(oldFrameBits) << (i * Running.OLD_FRAME_BITS);
             long owed = b.get(Running.OWED_BITS * scope.range());
             running.add(code == 0 ? Option.none() : Option.some(running(code, rangePages, ptep, oldFrames, owed)));
         }

@@ -53,10 +53,10 @@ final class Renaming {
     }
 
     private static Running running(Running r, int[] cpus, int[] pages, int[] frames) {
-        int old = 0;
-        for (int f = 0; f < frames.length; f++) if (r.unmapped(f)) old |= 1 << frames[f];
+        Running old = r.withoutOldFrames();
+        for (int f : r.oldFrameList()) old = old.plusOldFrame(frames[f]);
         return new Running(r.procedure(), r.pc(), pages[r.page()], r.pages(), pages[r.ptep()], r.write(), r.device(),
-                r.newFrame() < 0 ? r.newFrame() : frames[r.newFrame()], old, r.wrotePte(), r.flushes(), r.secondary(),
+                r.newFrame() < 0 ? r.newFrame() : frames[r.newFrame()], old.oldFrames(), r.wrotePte(), r.flushes(), r.secondary(),
                 r.inRange(), r.seqMoved(), r.snapshot(), owed(r.owed(), cpus));
     }
 
