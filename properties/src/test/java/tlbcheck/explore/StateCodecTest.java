@@ -75,16 +75,11 @@ class StateCodecTest {
                 for (int i = 0; i < 100; i++) {
                     long[] c = new long[codec.words()];
                     codec.encodeCanonical(s, c, 0);
-                    int[] cpus = shuffled(scope.cpus(), random);
-                    int[] pages = shuffled(scope.pages(), codec.pagesAlike() ? random : null);
-                    int[] frames = shuffled(s.frames(), codec.framesAlike() ? random : null);
-                    State renamed = Renaming.of(s, cpus, pages, frames);
+                    Renamed renamed = Renamed.randomly(s, codec, random);
                     long[] r = new long[codec.words()];
-                    codec.encodeCanonical(renamed, r, 0);
+                    codec.encodeCanonical(renamed.state(), r, 0);
                     State before = s;
-                    assertArrayEquals(c, r, () -> variant.name() + " " + scope + ": " + before + "\nrenamed by CPUs "
-                            + java.util.Arrays.toString(cpus) + ", pages " + java.util.Arrays.toString(pages)
-                            + ", frames " + java.util.Arrays.toString(frames) + ": " + renamed);
+                    assertArrayEquals(c, r, () -> variant.name() + " " + scope + ": " + before + "\n" + renamed);
                     var next = policy.next(s, random);
                     if (next.isEmpty()) break;
                     s = next.get().fire(model, s).after();
@@ -111,15 +106,10 @@ class StateCodecTest {
             for (int walk = 0; walk < 10; walk++) {
                 State s = model.initial();
                 for (int i = 0; i < 80; i++) {
-                    int[] cpus = shuffled(scope.cpus(), random);
-                    int[] pages = shuffled(scope.pages(), codec.pagesAlike() ? random : null);
-                    int[] frames = shuffled(s.frames(), codec.framesAlike() ? random : null);
-                    State renamed = Renaming.of(s, cpus, pages, frames);
+                    Renamed renamed = Renamed.randomly(s, codec, random);
                     State before = s;
-                    assertEquals(successors(model, codec, s), successors(model, codec, renamed), () -> variant.name() + " "
-                            + scope + ": " + before + "\nrenamed by CPUs " + java.util.Arrays.toString(cpus) + ", pages "
-                            + java.util.Arrays.toString(pages) + ", frames " + java.util.Arrays.toString(frames) + ": "
-                            + renamed);
+                    assertEquals(successors(model, codec, s), successors(model, codec, renamed.state()),
+                            () -> variant.name() + " " + scope + ": " + before + "\n" + renamed);
                     var next = policy.next(s, random);
                     if (next.isEmpty()) break;
                     s = next.get().fire(model, s).after();
@@ -138,6 +128,22 @@ class StateCodecTest {
             out.merge(java.util.Arrays.stream(w).boxed().toList(), 1, Integer::sum);
         }
         return out;
+    }
+
+    /** A state renamed at random, in what the codec renames, and how (for a failure message). */
+    private record Renamed(State state, int[] cpus, int[] pages, int[] frames) {
+        static Renamed randomly(State s, StateCodec codec, SplittableRandom random) {
+            int[] cpus = shuffled(s.cpus(), random);
+            int[] pages = shuffled(s.pages(), codec.pagesAlike() ? random : null);
+            int[] frames = shuffled(s.frames(), codec.framesAlike() ? random : null);
+            return new Renamed(Renaming.of(s, cpus, pages, frames), cpus, pages, frames);
+        }
+
+        @Override
+        public String toString() {
+            return "renamed by CPUs " + java.util.Arrays.toString(cpus) + ", pages " + java.util.Arrays.toString(pages)
+                    + ", frames " + java.util.Arrays.toString(frames) + ": " + state;
+        }
     }
 
     /** 0..n-1 in a random order, or in order without a random source. */
