@@ -32,21 +32,29 @@ class StateCodecTest {
         Model model = new Model(variant, variant.smallScope());
         StateCodec plain = new StateCodec(model, Symmetry.NONE);
         StateCodec canonical = new StateCodec(model, Symmetry.ALL);
-        Generator.Policy policy = new Generator(model).everything();
-        SplittableRandom random = new SplittableRandom(variant.name().hashCode());
         int words = plain.words();
-        for (int walk = 0; walk < 40; walk++) {
+        walk(model, variant.name().hashCode(), 40, 120, (s, random) -> {
+            long[] a = new long[words];
+            plain.encodeCanonical(s, a, 0);
+            assertEquals(s, plain.decode(a, 0), () -> variant.name() + ": the unreduced encoding round-trips");
+            long[] c = new long[words];
+            canonical.encodeCanonical(s, c, 0);
+            long[] again = new long[words];
+            java.util.Arrays.fill(again, -1L);
+            canonical.encodeCanonical(canonical.decode(c, 0), again, 0);
+            assertArrayEquals(c, again, () -> variant.name() + ": the canonical form is a fixpoint, written over whatever the words held");
+        });
+    }
+
+    /** Random walks of the model, each from its initial state, a step chosen among all enabled; {@code visit} sees each state. */
+    private static void walk(Model model, long seed, int walks, int steps,
+                             java.util.function.BiConsumer<State, SplittableRandom> visit) {
+        Generator.Policy policy = new Generator(model).everything();
+        SplittableRandom random = new SplittableRandom(seed);
+        for (int walk = 0; walk < walks; walk++) {
             State s = model.initial();
-            for (int i = 0; i < 120; i++) {
-                long[] a = new long[words];
-                plain.encodeCanonical(s, a, 0);
-                assertEquals(s, plain.decode(a, 0), () -> variant.name() + ": the unreduced encoding round-trips");
-                long[] c = new long[words];
-                canonical.encodeCanonical(s, c, 0);
-                long[] again = new long[words];
-                java.util.Arrays.fill(again, -1L);
-                canonical.encodeCanonical(canonical.decode(c, 0), again, 0);
-                assertArrayEquals(c, again, () -> variant.name() + ": the canonical form is a fixpoint, written over whatever the words held");
+            for (int i = 0; i < steps; i++) {
+                visit.accept(s, random);
                 var next = policy.next(s, random);
                 if (next.isEmpty()) break;
                 Step step = next.get();
@@ -69,23 +77,14 @@ class StateCodecTest {
             if (scope.cpus() > 2) continue; // ties among three CPUs may leave renamings apart, as the codec says
             Model model = new Model(variant, scope);
             StateCodec codec = new StateCodec(model, Symmetry.ALL);
-            Generator.Policy policy = new Generator(model).everything();
-            SplittableRandom random = new SplittableRandom(variant.name().hashCode() + 1);
-            for (int walk = 0; walk < 20; walk++) {
-                State s = model.initial();
-                for (int i = 0; i < 100; i++) {
-                    long[] c = new long[codec.words()];
-                    codec.encodeCanonical(s, c, 0);
-                    Renamed renamed = Renamed.randomly(s, codec, random);
-                    long[] r = new long[codec.words()];
-                    codec.encodeCanonical(renamed.state(), r, 0);
-                    State before = s;
-                    assertArrayEquals(c, r, () -> variant.name() + " " + scope + ": " + before + "\n" + renamed);
-                    var next = policy.next(s, random);
-                    if (next.isEmpty()) break;
-                    s = next.get().fire(model, s).after();
-                }
-            }
+            walk(model, variant.name().hashCode() + 1, 20, 100, (s, random) -> {
+                long[] c = new long[codec.words()];
+                codec.encodeCanonical(s, c, 0);
+                Renamed renamed = Renamed.randomly(s, codec, random);
+                long[] r = new long[codec.words()];
+                codec.encodeCanonical(renamed.state(), r, 0);
+                assertArrayEquals(c, r, () -> variant.name() + " " + scope + ": " + s + "\n" + renamed);
+            });
         }
     }
 
@@ -93,8 +92,8 @@ class StateCodecTest {
      * The canonical form loses nothing: the state it decodes to is a renaming of the state encoded (some order of the
      * CPUs, and of the pages and frames where the codec renames them), on random walks of every catalogued variant in
      * its small scope and the reviewer's. A form too coarse would merge states that differ, and the search would miss
-     * what only one of them reaches; the tests above cannot see that (a codec that wrote every state as zeros would
-     * pass them).
+     * what only one of them reaches; the other tests of this class cannot see that (a codec that wrote every state as
+     * zeros would pass them).
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource("variants")
@@ -105,30 +104,21 @@ class StateCodecTest {
             java.util.List<int[]> cpuOrders = orders(scope.cpus());
             java.util.List<int[]> pageOrders = codec.pagesAlike() ? orders(scope.pages()) : java.util.List.of(shuffled(scope.pages(), null));
             java.util.List<int[]> frameOrders = codec.framesAlike() ? orders(scope.frames()) : java.util.List.of(shuffled(scope.frames(), null));
-            Generator.Policy policy = new Generator(model).everything();
-            SplittableRandom random = new SplittableRandom(variant.name().hashCode() + 3);
-            for (int walk = 0; walk < 5; walk++) {
-                State s = model.initial();
-                for (int i = 0; i < 60; i++) {
-                    long[] c = new long[codec.words()];
-                    codec.encodeCanonical(s, c, 0);
-                    State decoded = codec.decode(c, 0);
-                    boolean found = false;
-                    for (int[] cpus : cpuOrders) {
-                        for (int[] pages : pageOrders) {
-                            for (int[] frames : frameOrders) {
-                                found = found || Renaming.of(s, cpus, pages, frames).equals(decoded);
-                            }
+            walk(model, variant.name().hashCode() + 3, 5, 60, (s, random) -> {
+                long[] c = new long[codec.words()];
+                codec.encodeCanonical(s, c, 0);
+                State decoded = codec.decode(c, 0);
+                boolean found = false;
+                for (int[] cpus : cpuOrders) {
+                    for (int[] pages : pageOrders) {
+                        for (int[] frames : frameOrders) {
+                            found = found || Renaming.of(s, cpus, pages, frames).equals(decoded);
                         }
                     }
-                    State before = s;
-                    assertTrue(found, () -> variant.name() + " " + scope + ": " + before + "\nis canonically " + decoded
-                            + ", which is no renaming of it");
-                    var next = policy.next(s, random);
-                    if (next.isEmpty()) break;
-                    s = next.get().fire(model, s).after();
                 }
-            }
+                assertTrue(found, () -> variant.name() + " " + scope + ": " + s + "\nis canonically " + decoded
+                        + ", which is no renaming of it");
+            });
         }
     }
 
@@ -162,20 +152,11 @@ class StateCodecTest {
         for (Scope scope : java.util.List.of(variant.smallScope(), tlbcheck.properties.ExhaustiveCheck.reviewerScope(variant))) {
             Model model = new Model(variant, scope);
             StateCodec codec = new StateCodec(model, Symmetry.ALL);
-            Generator.Policy policy = new Generator(model).everything();
-            SplittableRandom random = new SplittableRandom(variant.name().hashCode() + 2);
-            for (int walk = 0; walk < 10; walk++) {
-                State s = model.initial();
-                for (int i = 0; i < 80; i++) {
-                    Renamed renamed = Renamed.randomly(s, codec, random);
-                    State before = s;
-                    assertEquals(successors(model, codec, s), successors(model, codec, renamed.state()),
-                            () -> variant.name() + " " + scope + ": " + before + "\n" + renamed);
-                    var next = policy.next(s, random);
-                    if (next.isEmpty()) break;
-                    s = next.get().fire(model, s).after();
-                }
-            }
+            walk(model, variant.name().hashCode() + 2, 10, 80, (s, random) -> {
+                Renamed renamed = Renamed.randomly(s, codec, random);
+                assertEquals(successors(model, codec, s), successors(model, codec, renamed.state()),
+                        () -> variant.name() + " " + scope + ": " + s + "\n" + renamed);
+            });
         }
     }
 
