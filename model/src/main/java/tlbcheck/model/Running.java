@@ -103,10 +103,16 @@ public record Running(int procedure, int pc, int page, int pages, int ptep, bool
         return false;
     }
 
-    /** The frames to release, in the order this procedure unmapped them. */
-    public int[] oldFrameList() {
+    /** How many frames {@link #oldFrames} lists. */
+    private int oldFrameCount() {
         int n = 0;
         for (int m = oldFrames; m != 0; m >>>= OLD_FRAME_BITS) n++;
+        return n;
+    }
+
+    /** The frames to release, in the order this procedure unmapped them. */
+    public int[] oldFrameList() {
+        int n = oldFrameCount();
         int[] out = new int[n];
         for (int i = 0; i < n; i++) out[i] = (oldFrames >>> (i * OLD_FRAME_BITS) & ((1 << OLD_FRAME_BITS) - 1)) - 1;
         return out;
@@ -174,7 +180,7 @@ public record Running(int procedure, int pc, int page, int pages, int ptep, bool
     /** Adds a frame this procedure unmapped, after the others; one it holds already (an alias maps it twice) once. */
     public Running plusOldFrame(int frame) {
         if (unmapped(frame)) return this;
-        return withOldFrames(oldFrames | (frame + 1) << (OLD_FRAME_BITS * oldFrameList().length));
+        return withOldFrames(oldFrames | (frame + 1) << (OLD_FRAME_BITS * oldFrameCount()));
     }
 
     /** Releases them all. */

@@ -111,6 +111,8 @@ class TwoEntryRulesTest {
         assertTrue(v.contains("frame 0 was freed while SMMU0's TLB entry for page 0"), v);
         State pteToFreed = s.withFrame(1, false);
         assertTrue(text(NoUseAfterFree.INSTANCE.check(smmu, to(s, pteToFreed))).contains("frame 1 was freed while the PTE of page 1"));
+        assertTrue(text(NoUseAfterFree.INSTANCE.check(smmu, to(s, s.withFrame(0, false))))
+                .contains("frame 0 was freed while the PTE of page 0"));
         State g = guest.initial();
         State vcpuToFreed = g.withPte(0, F2).withFrame(2, true).withFrame(0, false)
                 .withKvm(g.kvm().withVcpuTlb(1, 0, F0));

@@ -37,9 +37,8 @@ public final class NoUseAfterFree implements Invariant {
         }
         int free = s.freeFrames();
         for (int page = 0; page < s.pages(); page++) {
-            if (s.pte(page).present() && s.frameFree(s.pte(page).frame())) {
-                return Option.some(survivor(s, "the PTE of page " + page, s.pte(page).frame()));
-            }
+            int mapped = freed(free, s.pte(page));
+            if (mapped >= 0) return Option.some(survivor(s, "the PTE of page " + page, mapped));
             for (int c = 0; c < s.cpus(); c++) {
                 int f = freed(free, s.cpuTlb(c, page));
                 if (f >= 0) return Option.some(survivor(s, "CPU" + c + "'s TLB entry for page " + page, f));
@@ -52,9 +51,8 @@ public final class NoUseAfterFree implements Invariant {
         var k = s.kvm();
         if (k.present()) {
             for (int g = 0; g < s.pages(); g++) {
-                if (k.mapping(g).present() && s.frameFree(k.mapping(g).frame())) {
-                    return Option.some(survivor(s, "stage 2's entry for guest page " + g, k.mapping(g).frame()));
-                }
+                int mapped = freed(free, k.mapping(g));
+                if (mapped >= 0) return Option.some(survivor(s, "stage 2's entry for guest page " + g, mapped));
                 for (int c = 0; c < s.cpus(); c++) {
                     // Its page entry, then its block entry (vcpuTranslations, without the array).
                     int f = freed(free, k.vcpuTlb(c, g));
@@ -75,7 +73,10 @@ public final class NoUseAfterFree implements Invariant {
                 what + " -> f" + frame + ", frame " + frame + " free");
     }
 
-    /** A freed frame (of the {@link State#freeFrames} given) one of the cached entries still translates to, or -1. */
+    /**
+     * A freed frame (of the {@link State#freeFrames} given) the entry still translates to, or -1: a PTE's or stage 2's
+     * valid entry, or either entry of a TLB's pair. A migration entry or a locked one translates to nothing.
+     */
     private static int freed(int free, Pte cached) {
         if (free == 0) return -1;
         if (cached instanceof Pte.Valid v) return (free >>> v.frame() & 1) != 0 ? v.frame() : -1;
