@@ -66,10 +66,14 @@ class PackagedCliIT {
         assertEquals(2, jar("replay").exit(), "a missing FILE is a usage error");
     }
 
+    /** Both of the launcher's ways to start the JVM: quick start for a replay, the optimising compiler for a search. */
     @Test
-    void theLauncherRunsTheJar() throws Exception {
+    void theLauncherRunsTheJar(@TempDir Path dir) throws Exception {
         Run r = run(List.of("sh", LAUNCHER.toString(), "replay", V11));
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().contains("as archived"), r.out());
+        Run search = run(List.of("sh", LAUNCHER.toString(), "shortest", "V11", "2", "--out", dir.toString()));
+        assertEquals(0, search.exit(), search.err());
+        assertTrue(search.out().contains("violates: shortest counterexample"), search.out());
     }
 }
