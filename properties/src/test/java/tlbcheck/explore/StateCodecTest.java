@@ -99,21 +99,11 @@ class StateCodecTest {
         for (Scope scope : scopes(variant)) {
             Model model = new Model(variant, scope);
             StateCodec codec = new StateCodec(model, Symmetry.ALL);
-            java.util.List<int[]> cpuOrders = orders(scope.cpus());
-            java.util.List<int[]> pageOrders = codec.pagesAlike() ? orders(scope.pages()) : java.util.List.of(shuffled(scope.pages(), null));
-            java.util.List<int[]> frameOrders = codec.framesAlike() ? orders(scope.frames()) : java.util.List.of(shuffled(scope.frames(), null));
             walk(model, variant.name().hashCode() + 3, 5, 60, (s, random) -> {
                 long[] c = new long[codec.words()];
                 codec.encodeCanonical(s, c, 0);
                 State decoded = codec.decode(c, 0);
-                boolean found = false;
-                for (int[] cpus : cpuOrders) {
-                    for (int[] pages : pageOrders) {
-                        for (int[] frames : frameOrders) {
-                            found = found || Renaming.of(s, cpus, pages, frames).equals(decoded);
-                        }
-                    }
-                }
+                boolean found = renamings(s, codec).contains(decoded);
                 assertTrue(found, () -> variant.name() + " " + scope + ": " + s + "\nis canonically " + decoded
                         + ", which is no renaming of it");
             });
@@ -140,21 +130,15 @@ class StateCodecTest {
             Model model = new Model(variant, scope);
             StateCodec codec = new StateCodec(model, Symmetry.ALL);
             StateCodec plain = new StateCodec(model, Symmetry.NONE);
-            java.util.List<int[]> pageOrders = codec.pagesAlike() ? orders(scope.pages()) : java.util.List.of(shuffled(scope.pages(), null));
-            java.util.List<int[]> frameOrders = codec.framesAlike() ? orders(scope.frames()) : java.util.List.of(shuffled(scope.frames(), null));
             java.util.List<State> states = firstStates(model, plain, FIRST_STATES);
             walk(model, variant.name().hashCode() + 4, 10, 80, (s, random) -> states.add(s));
             java.util.Map<java.util.List<Long>, Met> byForm = new java.util.HashMap<>();
             java.util.Map<java.util.List<Long>, Met> byOrbit = new java.util.HashMap<>();
             for (State s : states) {
                 java.util.List<Long> orbit = null;
-                for (int[] cpus : orders(scope.cpus())) {
-                    for (int[] pages : pageOrders) {
-                        for (int[] frames : frameOrders) {
-                            java.util.List<Long> w = words(plain, Renaming.of(s, cpus, pages, frames));
-                            if (orbit == null || before(w, orbit)) orbit = w;
-                        }
-                    }
+                for (State renamed : renamings(s, codec)) {
+                    java.util.List<Long> w = words(plain, renamed);
+                    if (orbit == null || before(w, orbit)) orbit = w;
                 }
                 java.util.List<Long> form = words(codec, s);
                 Met sameForm = byForm.putIfAbsent(form, new Met(orbit, s));
@@ -168,6 +152,22 @@ class StateCodecTest {
                 }
             }
         }
+    }
+
+    /**
+     * Every renaming of the state in what the codec renames: each order of the CPUs, times each of the pages and of
+     * the frames where the codec renames them.
+     */
+    private static java.util.List<State> renamings(State s, StateCodec codec) {
+        java.util.List<int[]> pageOrders = codec.pagesAlike() ? orders(s.pages()) : java.util.List.of(shuffled(s.pages(), null));
+        java.util.List<int[]> frameOrders = codec.framesAlike() ? orders(s.frames()) : java.util.List.of(shuffled(s.frames(), null));
+        java.util.List<State> out = new java.util.ArrayList<>();
+        for (int[] cpus : orders(s.cpus())) {
+            for (int[] pages : pageOrders) {
+                for (int[] frames : frameOrders) out.add(Renaming.of(s, cpus, pages, frames));
+            }
+        }
+        return out;
     }
 
     /** A state met first with a canonical form (or orbit), and its orbit (or canonical form). */
