@@ -78,8 +78,11 @@ class MainTest {
     void badInputExitsWithTwo(@TempDir Path dir) throws Exception {
         Path bad = dir.resolve("bad.yaml");
         Files.writeString(bad, Files.readString(Path.of(V11)).replace("tlbcheck: 1", "tlbcheck: 9"));
-        run(2, "replay", bad.toString());
-        run(2, "render", "--format", "svg", V11);
-        run(2, "shortest", "V99", "1");
+        String newer = runErr(2, "replay", bad.toString());
+        assertTrue(newer.contains("bad.yaml:2: format version 9 is newer"), newer);
+        String format = runErr(2, "render", "--format", "svg", V11);
+        assertTrue(format.contains("--format must be mermaid or lanes, not 'svg'"), format);
+        String variant = runErr(2, "shortest", "V99", "1");
+        assertTrue(variant.contains("unknown variant 'V99'"), variant);
     }
 }
