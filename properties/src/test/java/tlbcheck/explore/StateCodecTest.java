@@ -119,9 +119,10 @@ class StateCodecTest {
      * renamings names its orbit), on the first {@value #FIRST_STATES} states of a breadth-first search and the states
      * of random walks, of every catalogued variant in its small scope and the reviewer's. The tests above try one
      * renaming at random per state; a canonical form goes wrong at ties (two CPUs, pages or frames alike but for one
-     * detail) that few states have, and a mistake there would only cost states, so no verdict would show it. With
-     * three or more CPUs a tie may leave two renamings of a state apart, as the codec says: there only the other
-     * half is checked.
+     * detail) that few states have, and a form too fine there would only cost states, so no verdict would show it
+     * (a pruning of the page orders tried that was inverted passed every other test here, and fails this one on 20
+     * variants). With three or more CPUs a tie may leave two renamings of a state apart, as the codec says: there
+     * only the other half is checked, that states of two orbits never share a form.
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource("variants")
