@@ -183,7 +183,8 @@ public final class Explorer {
                 int i = level.cursor.getAndIncrement();
                 if (i >= level.size) break;
                 if (reversed) i = level.size - 1 - i;
-                expand(level.part(i), level.offset(i));
+                int p = level.index(i);
+                expand(level.parts[p].array(), level.offset(p, i));
             }
             return null;
         }
@@ -298,18 +299,16 @@ public final class Explorer {
             this.size = starts[parts.length];
         }
 
-        private int index(int i) {
+        /** The part that holds state {@code i} of the level. */
+        int index(int i) {
             int p = 0;
             while (starts[p + 1] <= i) p++;
             return p;
         }
 
-        long[] part(int i) {
-            return parts[index(i)].array();
-        }
-
-        int offset(int i) {
-            return (i - starts[index(i)]) * record;
+        /** Where state {@code i} of the level begins in its part {@code p}. */
+        int offset(int p, int i) {
+            return (i - starts[p]) * record;
         }
 
         long bytes() {

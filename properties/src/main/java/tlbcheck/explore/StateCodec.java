@@ -897,6 +897,9 @@ public final class StateCodec {
         return e;
     }
 
+    /** {@code DeviceStatus.values()} copies its array at every call. */
+    private static final DeviceStatus[] DEVICE_STATUSES = DeviceStatus.values();
+
     public State decode(long[] in, int offset) {
         Bits b = new Bits(in, offset);
         int pages = scope.pages();
@@ -930,7 +933,7 @@ public final class StateCodec {
         }
         java.util.List<Device> devices = new java.util.ArrayList<>();
         for (int d = 0; d < scope.smmus(); d++) {
-            DeviceStatus status = DeviceStatus.values()[(int) b.get(2)];
+            DeviceStatus status = DEVICE_STATUSES[(int) b.get(2)];
             int page = (int) b.get(3);
             boolean write = b.get(1) == 1;
             int noProgress = (int) b.get(3);

@@ -23,6 +23,13 @@ public record HandleDeviceFault(int cpu, int device) implements Step {
         return Option.none();
     }
 
+    /** {@link #refusal} without building its reasons: the explorer asks this of every candidate in every state. */
+    @Override
+    public boolean enabled(Model model, State s) {
+        return cpu >= 0 && cpu < s.cpus() && device >= 0 && device < s.smmus() && s.running(cpu).isEmpty()
+                && s.device(device).status() == DeviceStatus.FAULTED && handler(model) >= 0;
+    }
+
     private static int handler(Model model) {
         return model.kernel().indexOf(Trigger.DEVICE_FAULT);
     }
