@@ -72,6 +72,8 @@ class MappingOpsTest {
         assertEquals(2, twice.oldFrame());
         assertEquals(-1, twice.plusOldFrame(0).oldFrame(), "two frames: no single one");
         assertTrue(twice.unmapped(2) && !twice.unmapped(0) && !twice.unmapped(-1));
+        Running two = twice.plusOldFrame(0);
+        assertTrue(two.unmapped(2) && two.unmapped(0) && !two.unmapped(1), "the second frame of the list is held too");
     }
 
     @Test
@@ -106,6 +108,8 @@ class MappingOpsTest {
         assertEquals("no frame is free", map.refusal(m, full, 0, r).get());
         assertFalse(map.ready(m, full, 0, r));
         assertTrue(map.ready(m, m.initial(), 0, r));
+        State onlyFrameZero = full.withFrame(0, false);
+        assertTrue(map.refusal(m, onlyFrameZero, 0, r).isEmpty() && map.ready(m, onlyFrameZero, 0, r), "frame 0 is a frame too");
         S2Make split = new S2Make(S2Change.SPLIT, false);
         assertTrue(split.refusal(m, full, 0, r).isEmpty() && split.ready(m, full, 0, r), "only a map needs a frame");
 

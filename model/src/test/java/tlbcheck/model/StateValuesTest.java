@@ -136,6 +136,12 @@ class StateValuesTest {
         assertEquals(2, v1.count(s -> s instanceof tlbcheck.model.step.Advance), "one per CPU");
         assertEquals(2, v1.count(s -> s instanceof tlbcheck.model.step.HandleDeviceFault), "2 CPUs x 1 device");
         assertEquals(2 * 2, v1.count(s -> s instanceof Start st && st.procedure().equals("unmap")), "2 CPUs x 2 pages");
+        assertEquals(2 * 2, v1.count(s -> s instanceof Start st && st.procedure().equals("fault_upgrade")), "2 CPUs x 2 pages");
+        for (Variant v : Variants.all()) {
+            Model model = new Model(v);
+            assertTrue(model.candidates().forAll(s -> !(s instanceof Start st) || st.page() + st.pages() <= model.scope().pages()),
+                    v.name() + ": every start lies within the scope's pages");
+        }
         Array<Step> ranged = new Model(Variants.V5, Scope.of(2, 1, 3, 4).withRange(2)).candidates();
         assertTrue(ranged.contains(new Start(0, "unmap", 1, 2, false)));
         assertFalse(ranged.contains(new Start(0, "unmap", 2, 2, false)), "the range would run past the last page");
@@ -246,6 +252,19 @@ class StateValuesTest {
         assertFalse(Platform.arm64Kvm(0).apicAccessPage());
         assertEquals(Kvm.APIC_PAGE, State.initial(Scope.of(2, 0, 1, 2), Platform.x86Kvm(true)).kvm().apicFrame());
         assertEquals(-1, State.initial(Scope.of(2, 0, 1, 2), Platform.x86Kvm(false)).kvm().apicFrame());
+    }
+
+    @Test
+    @DisplayName("each platform as the trace headers and the variants table print it")
+    void platformTexts() {
+        assertEquals("arm64+SMMUv3(BTM)", Platform.SMMU_WITH_BTM.toString());
+        assertEquals("arm64+SMMUv3(no BTM)", Platform.SMMU_WITHOUT_BTM.toString());
+        assertEquals("x86+KVM(APIC-access page)", Platform.x86Kvm(true).toString());
+        assertEquals("x86+KVM(no APIC-access page)", Platform.x86Kvm(false).toString());
+        assertEquals("arm64+KVM(stage-2, FEAT_BBM level 0)", Platform.arm64Kvm(0).toString());
+        assertEquals("arm64+KVM(stage-2, FEAT_BBM level 2)", Platform.arm64Kvm(2).toString());
+        assertEquals("arm64+KVM(stage-2, FEAT_BBM level 2 without no-abort)", Platform.arm64Kvm(2).mayRaiseConflictAbort().toString());
+        assertEquals("arm64+KVM(stage-2, FEAT_BBM level 1, on the host mm)", Platform.arm64KvmOnHostMm(1).toString());
     }
 
     @Test

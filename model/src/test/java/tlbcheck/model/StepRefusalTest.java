@@ -2,6 +2,7 @@ package tlbcheck.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -222,11 +223,14 @@ class StepRefusalTest {
                 new tlbcheck.model.kernel.Kernel(k.name(), k.procedures().takeRight(1).appendAll(k.procedures().dropRight(1))));
         Scenario s = new Scenario(first).then(new tlbcheck.model.step.DeviceIssue(0, 0, true), new DeviceAccess(0));
         assertTrue(new HandleDeviceFault(1, 0).enabled(s.model(), s.state()));
+        assertTrue(new HandleDeviceFault(0, 0).enabled(s.model(), s.state()), "either idle CPU takes it, CPU 0 too");
         s.then(new HandleDeviceFault(1, 0));
+        assertFalse(new HandleDeviceFault(0, 0).enabled(s.model(), s.state()), "CPU 1 took it");
         assertEquals("iopf", s.model().kernel().procedure(s.state().running(1).get().procedure()).name());
         Variant none = Variants.V1.withKernel("V1-no-iopf", "no device-fault handler",
                 new tlbcheck.model.kernel.Kernel(k.name(), k.procedures().dropRight(1)));
         Scenario f = new Scenario(none).then(new tlbcheck.model.step.DeviceIssue(0, 0, true), new DeviceAccess(0));
         assertEquals("kernel " + k.name() + " has no device-fault procedure", refusal(f.model(), f.state(), new HandleDeviceFault(1, 0)));
+        assertFalse(new HandleDeviceFault(1, 0).enabled(f.model(), f.state()));
     }
 }
