@@ -81,7 +81,10 @@ class ShrinkerTest {
         assertFalse(r.isDefined() && better(r.get(), steps), () -> where + " swapped gives " + r.get());
     }
 
-    /** Shorter, or as long with smaller indices and reads first, step by step: the shrinker's order. */
+    /**
+     * Shorter, or as long with smaller indices and reads first, step by step: the shrinker's order, written out again
+     * rather than called, so that a shrinker whose order went wrong is not judged by its own mistake.
+     */
     private static boolean better(Array<Step> a, Array<Step> b) {
         if (a.size() != b.size()) return a.size() < b.size();
         for (int i = 0; i < a.size(); i++) {
