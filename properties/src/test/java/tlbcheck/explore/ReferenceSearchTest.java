@@ -1,0 +1,83 @@
+package tlbcheck.explore;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import tlbcheck.model.Catalogues;
+import tlbcheck.model.Model;
+import tlbcheck.model.State;
+import tlbcheck.model.Transition;
+import tlbcheck.model.Variant;
+import tlbcheck.model.invariant.Invariant;
+import tlbcheck.model.invariant.Invariants;
+import tlbcheck.model.step.Step;
+
+/**
+ * The explorer against a search with nothing of its own: breadth-first over the model's {@code State} values in a
+ * {@code HashSet}, no packing, no fingerprints, no renaming, no sleep sets, no threads. To the same depth, in every
+ * catalogued variant's small scope, both store the same number of distinct states (the explorer unreduced), and for
+ * every invariant that applies both find the first violation at the same depth, or none (the explorer with its
+ * reductions too). The agreement tests compare the explorer with itself under other settings; a mistake every setting
+ * shares, in the level loop, the expansion or the codec, shows only against a search like this one.
+ */
+class ReferenceSearchTest {
+
+    /** Shallow enough for a {@code HashSet} of states and a few seconds a variant; the first violations of some rows are this near. */
+    private static final int DEPTH = 6;
+
+    static Stream<Variant> variants() {
+        return Catalogues.get().variants().toJavaStream();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("variants")
+    void theExplorerAgreesWithAPlainSearchOfTheStates(Variant variant) {
+        Model model = new Model(variant);
+        List<Invariant> invariants = Invariants.all().filter(i -> i.appliesTo(model)).asJava();
+        Map<String, Integer> firstViolation = new HashMap<>();
+        Set<State> seen = new HashSet<>();
+        List<State> level = List.of(model.initial());
+        seen.add(model.initial());
+        Step[] steps = model.candidates().toJavaArray(Step[]::new);
+        for (int depth = 1; depth <= DEPTH && !level.isEmpty(); depth++) {
+            List<State> next = new ArrayList<>();
+            for (State s : level) {
+                for (Step step : steps) {
+                    if (!step.enabled(model, s)) continue;
+                    Transition t = step.fire(model, s);
+                    for (Invariant i : invariants) {
+                        if (!firstViolation.containsKey(i.name()) && i.check(model, t).isDefined()) firstViolation.put(i.name(), depth);
+                    }
+                    if (seen.add(t.after())) next.add(t.after());
+                }
+            }
+            level = next;
+        }
+        for (Invariant i : invariants) {
+            String where = variant.name() + " / " + i.name() + " to depth " + DEPTH + ": ";
+            Integer expected = firstViolation.get(i.name());
+            // The unreduced search once per variant for its count (it is the same for every invariant that holds).
+            List<Explorer.Config> configs = i == invariants.get(0) || expected != null
+                    ? List.of(Explorer.Config.defaults().withSymmetry(Symmetry.NONE).withSleepSets(false), Explorer.Config.defaults())
+                    : List.of(Explorer.Config.defaults());
+            for (Explorer.Config config : configs) {
+                ExploreResult r = Explorer.explore(model, i, config.withMaxDepth(DEPTH).withThreads(2));
+                String how = where + config.symmetry() + (config.sleepSets() ? ", sleep sets" : "") + ": ";
+                assertEquals(expected != null, r.violated(), how + "violated");
+                if (expected != null) {
+                    assertEquals(expected, r.trace().get().size(), how + "the shortest violation's length");
+                } else if (config.symmetry() == Symmetry.NONE) {
+                    assertEquals(seen.size(), r.states(), how + "distinct states");
+                }
+            }
+        }
+    }
+}
