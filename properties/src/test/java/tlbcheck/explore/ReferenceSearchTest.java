@@ -30,7 +30,7 @@ import tlbcheck.model.step.Step;
  */
 class ReferenceSearchTest {
 
-    /** Shallow enough for a {@code HashSet} of states and a few seconds a variant; the first violations of some rows are this near. */
+    /** Shallow enough for a {@code HashSet} of states and a second or two a variant; five catalogued rows violate this near. */
     private static final int DEPTH = 6;
 
     static Stream<Variant> variants() {
@@ -61,11 +61,13 @@ class ReferenceSearchTest {
             }
             level = next;
         }
+        // The unreduced search counts states once per variant, with an invariant that holds to that depth (the count
+        // is the same for every such invariant), and runs again for every violation, to compare where it is.
+        Invariant counted = invariants.stream().filter(i -> !firstViolation.containsKey(i.name())).findFirst().orElse(null);
         for (Invariant i : invariants) {
             String where = variant.name() + " / " + i.name() + " to depth " + DEPTH + ": ";
             Integer expected = firstViolation.get(i.name());
-            // The unreduced search once per variant for its count (it is the same for every invariant that holds).
-            List<Explorer.Config> configs = i == invariants.get(0) || expected != null
+            List<Explorer.Config> configs = i == counted || expected != null
                     ? List.of(Explorer.Config.defaults().withSymmetry(Symmetry.NONE).withSleepSets(false), Explorer.Config.defaults())
                     : List.of(Explorer.Config.defaults());
             for (Explorer.Config config : configs) {
