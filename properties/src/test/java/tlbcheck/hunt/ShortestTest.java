@@ -79,6 +79,10 @@ class ShortestTest {
         }
     }
 
+    /**
+     * Whether the steps replay, every one taken, to a violation at the last: {@code Shortest}'s own test, written out
+     * again rather than called, so that the search's choice of scope is not judged by the predicate it chose with.
+     */
     private static boolean violatesAtItsEnd(Model model, Invariant invariant, Array<Step> steps) {
         try {
             Replay.Outcome r = Replay.run(model, steps, java.util.List.of(invariant));
