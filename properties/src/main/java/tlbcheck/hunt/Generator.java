@@ -75,6 +75,12 @@ public final class Generator {
             }
         }
 
+        /** Whether walks under this policy may take steps of this kind. */
+        boolean allows(String kind) {
+            for (int k = 0; k < kinds.length; k++) if (kinds[k].equals(kind)) return allowed[k];
+            throw new IllegalArgumentException("no step of kind " + kind + " in this model");
+        }
+
         /** An enabled step, or none when the machine can do nothing at all. */
         public Option<Step> next(State state, SplittableRandom random) {
             int total = cumulative[cumulative.length - 1];
