@@ -65,4 +65,19 @@ class GeneratorTest {
         // Advance weighs 12 and a CPU eviction 1: the kernel's progress is most of a walk.
         assertTrue(taken.get("Advance") > 4 * taken.get("CpuEvict"), taken.toString());
     }
+
+    @Test
+    void aPolicyWhoseKindsAreAllRefusedStillGivesAnEnabledStep() {
+        Model model = new Model(Catalogues.get().variant("V5"));
+        Generator generator = new Generator(model);
+        boolean[] evictionsOnly = new boolean[generator.kinds().size()];
+        evictionsOnly[generator.kinds().indexOf("CpuEvict")] = true;
+        Generator.Policy policy = generator.new Policy(evictionsOnly);
+        // Nothing is cached yet, so no eviction is enabled: the walk goes on with a step of another kind.
+        State initial = model.initial();
+        for (int seed = 0; seed < 20; seed++) {
+            Step step = policy.next(initial, new SplittableRandom(seed)).get();
+            assertTrue(step.enabled(model, initial), step + " drawn but not enabled");
+        }
+    }
 }

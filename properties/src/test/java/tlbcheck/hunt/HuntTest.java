@@ -111,6 +111,31 @@ class HuntTest {
     }
 
     @Test
+    void racyRunsAreTheWalksThatReachTheRace() {
+        Model model = new Model(Catalogues.get().variant("V5"));
+        Invariant real = Invariants.all().get(0);
+        Invariant neverRacy = new Invariant() {
+            public String name() { return real.name(); }
+            public int number() { return real.number(); }
+            public String meaning() { return real.meaning(); }
+            public io.vavr.control.Option<tlbcheck.model.invariant.Violation> check(Model m, Transition t) { return real.check(m, t); }
+            @Override public boolean racy(Model m, Transition t) { return false; }
+        };
+        Invariant alwaysRacy = new Invariant() {
+            public String name() { return real.name(); }
+            public int number() { return real.number(); }
+            public String meaning() { return real.meaning(); }
+            public io.vavr.control.Option<tlbcheck.model.invariant.Violation> check(Model m, Transition t) { return real.check(m, t); }
+            @Override public boolean racy(Model m, Transition t) { return true; }
+        };
+        HuntConfig config = CONFIG.withTries(30);
+        assertEquals(0, Hunt.search(model, neverRacy, config).racyRuns());
+        assertEquals(30, Hunt.search(model, alwaysRacy, config).racyRuns());
+        int some = Hunt.search(model, real, config).racyRuns();
+        assertTrue(some > 0 && some < 30, "racy runs " + some + " of 30");
+    }
+
+    @Test
     void aProgressLineFollowsEveryTryAndTheLastSaysAllAreDone() {
         Model model = new Model(Catalogues.get().variant("V5"));
         Invariant invariant = Invariants.all().get(0);

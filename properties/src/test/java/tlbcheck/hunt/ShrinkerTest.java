@@ -28,12 +28,17 @@ class ShrinkerTest {
 
     private static final int MAX_CANDIDATES = 200_000;
 
-    @ParameterizedTest(name = "{0} invariant {1}")
-    @CsvSource({"V1, 1", "V1, 4", "V1, 7", "V2, 7", "V3, 7", "V4, 1", "V4, 7", "V6, 7", "V7, 3", "V7, 6", "V11, 2", "V13, 5"})
-    void theShrunkListIsAFixpointOfEveryRewrite(String variant, int number) {
+    /**
+     * The catalogue's violating rows at seed 7, and three walks (seeds 56, 59, 41) where one round of removals, renames
+     * and simplifications is not a fixpoint: a rename or a simpler step opens a removal that only a second round makes.
+     */
+    @ParameterizedTest(name = "{0} invariant {1}, seed {2}")
+    @CsvSource({"V1, 1, 7", "V1, 4, 7", "V1, 7, 7", "V2, 7, 7", "V3, 7, 7", "V4, 1, 7", "V4, 7, 7", "V6, 7, 7", "V7, 3, 7",
+            "V7, 6, 7", "V11, 2, 7", "V13, 5, 7", "V1, 1, 56", "V1, 4, 59", "V4, 1, 41"})
+    void theShrunkListIsAFixpointOfEveryRewrite(String variant, int number, long seed) {
         Model model = new Model(Catalogues.get().variant(variant));
         Invariant invariant = Invariants.all().find(i -> i.number() == number).get();
-        HuntResult found = Hunt.search(model, invariant, HuntConfig.quick(7));
+        HuntResult found = Hunt.search(model, invariant, HuntConfig.quick(seed));
         assertTrue(found.violated(), () -> variant + " / " + invariant.name() + ": the hunt's walks found no violation");
         Array<Step> walk = found.walk();
         Shrinker.Result shrunk = new Shrinker(model, invariant, 60, MAX_CANDIDATES).shrink(walk);
