@@ -47,11 +47,11 @@ public final class Archive {
                 .map(Map.Entry::getKey).toList();
     }
 
-    /** The length of the shortest archived counterexample of a (variant, invariant) pair; MAX_VALUE if none. */
-    public synchronized int stepsOf(String variant, String invariant) {
-        return entries().stream()
-                .filter(e -> e.getValue().variant().equals(variant) && e.getValue().invariant().equals(invariant))
-                .mapToInt(e -> e.getValue().steps().size()).min().orElse(Integer.MAX_VALUE);
+    /** The shortest archived counterexample of a (variant, invariant) pair, if there is one. */
+    public synchronized Optional<Counterexample> shortestOf(String variant, String invariant) {
+        return entries().stream().map(Map.Entry::getValue)
+                .filter(c -> c.variant().equals(variant) && c.invariant().equals(invariant))
+                .min(java.util.Comparator.comparingInt(c -> c.steps().size()));
     }
 
     /** An archived file with the same variant, invariant and steps, if there is one. */

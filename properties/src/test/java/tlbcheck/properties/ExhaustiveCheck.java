@@ -63,8 +63,8 @@ public final class ExhaustiveCheck {
         Explorer.Config config = Explorer.Config.defaults().withProgress(large ? 10 : 0).withMaxDepth(depth);
         if (large) config = config.withMaxStates(2_000_000_000L).withSeconds(3600);
         ExploreResult r = explore(model, invariant, expected, config);
-        System.out.printf("%s / %s: %s in %.2fs (%.0f states/s, %.1f bytes/state, %.0f%% of transitions asleep, "
-                        + "collision odds %.1e)%n", variant.name(), invariant.name(), r.verdict(), r.seconds(),
+        System.out.printf("%s / %s in %s: %s in %.2fs (%.0f states/s, %.1f bytes/state, %.0f%% of transitions asleep, "
+                        + "collision odds %.1e)%n", variant.name(), invariant.name(), scope, r.verdict(), r.seconds(),
                 r.statesPerSecond(), r.bytesPerState(), 100.0 * r.slept() / Math.max(1, r.transitions()), r.collisionOdds());
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("variant", variant.name());

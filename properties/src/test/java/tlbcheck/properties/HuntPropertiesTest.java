@@ -60,9 +60,14 @@ class HuntPropertiesTest {
             System.out.println("exhaustive search of " + selected.size() + " properties in 2 CPUs, 2 pages, 3 frames"
                     + " and the SMMU of a variant that has one (unless -Dtlbcheck.exploreScope), no hunt");
         }
+        HuntsAhead hunts = new HuntsAhead(selected.size(), Runtime.getRuntime().availableProcessors(),
+                k -> hunt(selected.get(k)._1, selected.get(k)._2, position(k, selected.size())));
         return java.util.stream.IntStream.range(0, selected.size()).mapToObj(k -> property(selected.get(k)._1,
-                selected.get(k)._2, Expected.verdict(selected.get(k)._1, selected.get(k)._2).get(),
-                "[" + (k + 1) + "/" + selected.size() + "] "));
+                selected.get(k)._2, Expected.verdict(selected.get(k)._1, selected.get(k)._2).get(), () -> hunts.result(k)));
+    }
+
+    private static String position(int k, int of) {
+        return "[" + (k + 1) + "/" + of + "] ";
     }
 
     /** What a long hunt says before it starts: how long it takes at worst, bounded by its time limits. */
@@ -81,25 +86,31 @@ class HuntPropertiesTest {
                 : seconds >= 60 ? String.format("%dm%02ds", seconds / 60, seconds % 60) : seconds + " s";
     }
 
-    static DynamicContainer property(Variant variant, Invariant invariant, String expected, String position) {
+    static DynamicContainer property(Variant variant, Invariant invariant, String expected,
+                                     java.util.function.Supplier<HuntResult> hunted) {
         String name = variant.row() + " " + variant.name() + " / " + invariant.number() + " " + invariant.name()
                 + ": expected " + expected;
         Stream<DynamicTest> hunt = HuntSettings.exploreOnly() ? Stream.empty() : Stream.of(
-                DynamicTest.dynamicTest("hunt", () -> check(variant, invariant, expected, position)));
+                DynamicTest.dynamicTest("hunt", () -> judge(hunted.get(), variant, invariant, expected)));
         return DynamicContainer.dynamicContainer(name, HuntSettings.shard()[0] > 0 ? hunt : Stream.concat(hunt,
                 Stream.of(DynamicTest.dynamicTest("exhaustive " + ExhaustiveCheck.scope(variant),
                         () -> ExhaustiveCheck.check(variant, invariant, expected)))));
     }
 
-    static HuntResult check(Variant variant, Invariant invariant, String expected) {
-        return check(variant, invariant, expected, "");
-    }
-
-    static HuntResult check(Variant variant, Invariant invariant, String expected, String position) {
+    /** The hunt of one row, with its progress lines (the deep hunt's) marked by the row's position. */
+    static HuntResult hunt(Variant variant, Invariant invariant, String position) {
         Scope scope = HuntSettings.get("tlbcheck.scope").map(Scope::parse).getOrElse(variant.scope());
         Model model = new Model(variant, scope);
-        HuntConfig config = HuntSettings.config(variant.name() + "/" + invariant.name());
-        HuntResult r = Hunt.run(model, invariant, config, line -> System.out.println(position + line));
+        return Hunt.run(model, invariant, config(variant, invariant), line -> System.out.println(position + line));
+    }
+
+    private static HuntConfig config(Variant variant, Invariant invariant) {
+        return HuntSettings.config(variant.name() + "/" + invariant.name());
+    }
+
+    /** The row's verdict against its expectation, its counterexample archived, its line in the matrix. */
+    static HuntResult judge(HuntResult r, Variant variant, Invariant invariant, String expected) {
+        HuntConfig config = config(variant, invariant);
         VerdictRow row = VerdictMatrix.row(r, expected);
         if (r.violated()) {
             row = row.withCounterexample(archive(r, variant, invariant));
@@ -211,10 +222,13 @@ class HuntPropertiesTest {
         String already = archived(archive, variant, invariant);
         if (already != null && !archiveNew) {
             // Not new: the row's violation is archived. One line, and only when this trace is shorter.
-            int archivedSteps = archive.stepsOf(variant.name(), invariant.name());
-            if (cx.steps().size() < archivedSteps) {
-                say.accept("found " + already + " again, shorter: " + cx.steps().size() + " steps against "
-                        + archivedSteps + " (-Pdeep-hunt archives it)");
+            Counterexample archived = archive.shortestOf(variant.name(), invariant.name()).get();
+            if (cx.steps().size() < archived.steps().size()) {
+                // A trace in a scope with more actors can be shorter than one the archive has in a smaller scope: say which.
+                String scopes = cx.scope().equals(archived.scope()) ? "" : " in " + cx.scope();
+                say.accept("found " + already + " again, shorter: " + cx.steps().size() + " steps" + scopes + " against "
+                        + archived.steps().size() + (scopes.isEmpty() ? "" : " in " + archived.scope())
+                        + " (-Pdeep-hunt archives it)");
             }
             return already;
         }
@@ -229,8 +243,8 @@ class HuntPropertiesTest {
     }
 
     static String summary(HuntResult r) {
-        return String.format("%s / %s: %s after %d tries, %d steps, %.2fs (%.0f steps/s), racy runs %d%s%s",
-                r.model().variant().name(), r.invariant().name(), r.observed(), r.tries(), r.steps(), r.seconds(),
+        return String.format("%s / %s in %s: %s after %d tries, %d steps, %.2fs (%.0f steps/s), racy runs %d%s%s",
+                r.model().variant().name(), r.invariant().name(), r.model().scope(), r.observed(), r.tries(), r.steps(), r.seconds(),
                 r.stepsPerSecond(), r.racyRuns(),
                 r.violated() ? String.format(", first violation in try %d at %.3fs, shrunk %d -> %d steps (%s), seed %d",
                         r.firstViolationTry(), r.secondsToViolation(), r.walk().size(),

@@ -89,4 +89,22 @@ class QuietBuildTest {
         assertTrue(said.get(0).startsWith("archived new counterexample: "), said.toString());
         assertTrue(archived.startsWith("counterexamples/"), archived);
     }
+
+    @Test
+    void aShorterTraceInALargerScopeSaysBothScopes(@TempDir Path dir) {
+        // The archive has this row's trace in its small scope (1 CPU); the hunt's scope has 2 CPUs and a shorter one.
+        Variant variant = Arm64KvmOnHostMm.NOT_SUBSCRIBED;
+        Invariant invariant = Invariants.all().find(i -> i.number() == 6).get();
+        Archive archive = new Archive(HuntPropertiesTest.archiveDir());
+        var archived = archive.shortestOf(variant.name(), invariant.name()).get();
+        HuntResult r = Hunt.run(new Model(variant, variant.scope()), invariant,
+                HuntSettings.config(variant.name() + "/" + invariant.name()));
+        int steps = r.shrunk().get().steps().size();
+        assertTrue(steps < archived.steps().size() && !variant.scope().toString().equals(archived.scope()),
+                "the hunt's trace (" + steps + " steps) must be shorter than the archived one, in another scope, for this test to mean anything");
+        List<String> said = new ArrayList<>();
+        HuntPropertiesTest.archive(r, variant, invariant, archive, new Archive(dir), false, said::add);
+        assertEquals(List.of("found " + HuntPropertiesTest.archived(archive, variant, invariant) + " again, shorter: " + steps + " steps in " + variant.scope() + " against " + archived.steps().size() + " in "
+                + archived.scope() + " (-Pdeep-hunt archives it)"), said);
+    }
 }
