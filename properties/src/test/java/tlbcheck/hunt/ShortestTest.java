@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vavr.collection.Array;
+import io.vavr.control.Option;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import tlbcheck.explore.ExploreResult;
@@ -58,24 +59,69 @@ class ShortestTest {
             assertTrue(violatesAtItsEnd(model, invariant, searched.steps()));
         }
 
-        // The trace's own scope: the CPUs, SMMUs and pages it names, and the fewest frames it still fails with.
-        for (Scope own : Shortest.traceScope(model, invariant, best.steps())) {
-            int[] named = {0, 0, 0};
-            for (Step s : best.steps()) {
-                StepRewrites.rename(s, i -> { named[0] = Math.max(named[0], i + 1); return i; },
-                        i -> { named[1] = Math.max(named[1], i + 1); return i; }, i -> { named[2] = Math.max(named[2], i + 1); return i; });
-            }
-            assertEquals(named[0], own.cpus(), where + own);
-            assertEquals(Math.max(named[1], model.scope().range()), own.pages(), where + own);
-            assertTrue(own.frames() <= model.scope().frames());
-            assertTrue(violatesAtItsEnd(new Model(model.variant(), own), invariant, best.steps()), where + "not in " + own);
-            Scope fewer;
-            try {
-                fewer = new Scope(own.cpus(), own.smmus(), own.pages(), own.frames() - 1, own.range(), own.aliases());
-            } catch (IllegalArgumentException tooFew) {
-                continue; // no scope has fewer frames for these pages
-            }
-            assertFalse(violatesAtItsEnd(new Model(model.variant(), fewer), invariant, best.steps()), where + "also in " + fewer);
+        // The trace's own scope: the CPUs, SMMUs and pages it names, and the fewest frames it still fails with; none
+        // when that is the hunt's scope.
+        int[] named = {0, 0, 0};
+        for (Step s : best.steps()) {
+            StepRewrites.rename(s, i -> { named[0] = Math.max(named[0], i + 1); return i; },
+                    i -> { named[1] = Math.max(named[1], i + 1); return i; }, i -> { named[2] = Math.max(named[2], i + 1); return i; });
+        }
+        Scope hunt = model.scope();
+        int smmus = hunt.smmus() == 0 ? 0 : Math.max(1, named[2]);
+        int pages = Math.max(named[1], hunt.range());
+        int frames = hunt.frames();
+        while (frames > 1 && fits(pages, frames - 1)
+                && violatesAtItsEnd(new Model(model.variant(), new Scope(named[0], smmus, pages, frames - 1, hunt.range(), 0)),
+                        invariant, best.steps())) {
+            frames--;
+        }
+        Scope own = new Scope(named[0], smmus, pages, frames, hunt.range(), hunt.aliases());
+        assertTrue(violatesAtItsEnd(new Model(model.variant(), own), invariant, best.steps()), where + "not in " + own);
+        assertEquals(own.equals(hunt) ? Option.none() : Option.some(own), Shortest.traceScope(model, invariant, best.steps()),
+                where + "the trace's own scope");
+    }
+
+    /**
+     * The hunt's scope too large for the search's bound on states, the trace's own scope small enough: the answer
+     * is the own scope's shortest run, and says it is not proven shortest in the hunt's scope. The bound is drawn from
+     * the number of states the own scope's search stores, so the row stays right as the explorer's reductions change.
+     */
+    @ParameterizedTest(name = "{0} invariant {1}")
+    @CsvSource({"V1-cow, 1"})
+    void aBoundTheHuntsScopeOutgrowsKeepsTheOwnScopesShortest(String variant, int number) {
+        Model model = new Model(Catalogues.get().variant(variant));
+        Invariant invariant = Invariants.all().find(i -> i.number() == number).get();
+        HuntResult found = Hunt.search(model, invariant, HuntConfig.quick(7));
+        String where = variant + " / " + invariant.name() + ": ";
+        Shrinker.Result rough = new Shrinker(model, invariant, 60, 1).shrink(found.walk());
+        Scope own = Shortest.traceScope(model, invariant, rough.steps()).get();
+        int depth = rough.steps().size() - 1;
+        ExploreResult small = Explorer.explore(new Model(model.variant(), own), invariant,
+                Explorer.Config.defaults().withMaxDepth(depth));
+        assertTrue(small.violated(), where + "no shorter run in " + own);
+        int shortest = small.trace().get().size();
+        // The explorer checks its bound after each level: one state more than the own scope stores before its violating
+        // level lets that search reach it, and stops the hunt's scope, with more states, a level earlier.
+        long bound = Explorer.explore(new Model(model.variant(), own), invariant,
+                Explorer.Config.defaults().withMaxDepth(shortest - 1)).states() + 1;
+        ExploreResult large = Explorer.explore(model, invariant,
+                Explorer.Config.defaults().withMaxDepth(shortest).withMaxStates(bound));
+        assertFalse(large.violated() || large.complete(), where + "the hunt's scope fits the bound of " + bound
+                + " states, so this test would not tell the two searches apart: " + large.verdict());
+
+        Shrinker.Result r = Shortest.of(model, invariant, rough, bound);
+        assertEquals(shortest, r.steps().size(), where + r.steps());
+        assertTrue(violatesAtItsEnd(model, invariant, r.steps()), where + "does not break it in the hunt's scope");
+        assertTrue(r.shortest().startsWith("shortest in the trace's own scope, not proven shortest (breadth-first search"
+                + " stopped by its states bound"), where + r.shortest());
+    }
+
+    private static boolean fits(int pages, int frames) {
+        try {
+            new Scope(1, 0, pages, frames, 1, 0);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
         }
     }
 
