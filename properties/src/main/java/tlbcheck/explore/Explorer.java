@@ -475,7 +475,15 @@ public final class Explorer {
                     break;
                 }
             }
-            if (!found) throw new IllegalStateException("cannot rebuild the trace at level " + level);
+            if (!found) {
+                throw new IllegalStateException("cannot rebuild the trace at level " + level + " of " + model.variant().name()
+                        + " in " + model.scope() + ": no step from the state reached leads to a state the search stored."
+                        + " The search merged two states that differ, or a step is not a function of the state. Usually an"
+                        + " op of one's own keeps a frame, CPU or page number where the explorer does not rename it: it"
+                        + " renames the frames in PTEs, TLBs, the free list and a procedure's newFrame, oldFrames and"
+                        + " snapshot (one PTE code), the CPUs' and pages' places everywhere; or an op reads something"
+                        + " outside the State. To confirm, search without renaming: Explorer.Config.withSymmetry(Symmetry.NONE)");
+            }
         }
         return io.vavr.Tuple.of(Array.ofAll(out), s);
     }

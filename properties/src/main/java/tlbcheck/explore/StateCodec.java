@@ -68,6 +68,8 @@ public final class StateCodec {
     private final boolean kvm;
     private final boolean cpuSymmetry;
     private final boolean frameSymmetry;
+    /** The kernel's procedures by index, for errors that name one. */
+    private final String[] procedureNames;
     /** The orders of the pages the canonical form tries: every order with page symmetry, else only 0, 1, 2... */
     private final int[][] pageOrders;
 
@@ -120,6 +122,7 @@ public final class StateCodec {
                 tlbFrameB[code] = both.newer().frame();
             }
         }
+        this.procedureNames = model.kernel().procedures().map(p -> p.name()).toJavaArray(String[]::new);
         Preconditions.checkArgument(model.kernel().procedures().size() <= 16, "at most 16 procedures can be encoded");
         for (var p : model.kernel().procedures()) {
             Preconditions.checkArgument(p.length() < 64, "procedure %s has %s ops; at most 63 can be encoded",
@@ -206,7 +209,7 @@ public final class StateCodec {
     }
 
     /** The code of a procedure in flight, its page and new frame given as renamed. */
-    static long runningCode(Running r, int page, int newFrame) {
+    static long runningCode(Running r, int page, int newFrame, int snapshot) {
         Preconditions.checkState(r.flushes() < 32 && r.secondary() < 32, "counter overflow in %s", r);
         long c = 1;
         c = c << 4 | r.procedure();
@@ -220,7 +223,7 @@ public final class StateCodec {
         c = c << 5 | r.secondary();
         c = c << 1 | (r.inRange() ? 1 : 0);
         c = c << 1 | (r.seqMoved() ? 1 : 0);
-        c = c << 30 | r.snapshot();
+        c = c << 30 | snapshot;
         return c;
     }
 
@@ -683,6 +686,23 @@ public final class StateCodec {
             return f < 0 ? f : label[f];
         }
 
+        /**
+         * A procedure's snapshot, a PTE code ({@link Running#snapshot}), with its frame renamed where frames are: kept
+         * as it was, two states that differ only in which frame a snapshot names would share a canonical form when a
+         * renaming of the frames makes the rest of them alike. Where frames are renamed, anything but a PTE code there
+         * is refused: the codec could not tell which of its bits name a frame.
+         */
+        private int snapshot(Running r) {
+            if (!frameSymmetry || r.snapshot() == 0) return r.snapshot();
+            if (r.snapshot() >= PTE_CODES) {
+                throw new IllegalStateException("procedure " + procedureNames[r.procedure()] + " keeps " + r.snapshot()
+                        + " in Running.snapshot, which is not a PTE code (Pte.code(), below " + PTE_CODES + "): the explorer"
+                        + " renames frames on this platform and must know which frame a snapshot names. Keep one PTE's"
+                        + " code there, or a frame in newFrame or oldFrames");
+            }
+            return pte(r.snapshot());
+        }
+
         private int name(int f, int next) {
             if (f < 0 || label[f] >= 0) return next;
             label[f] = next;
@@ -769,7 +789,7 @@ public final class StateCodec {
                 }
                 tlb[c] = k;
                 Running r = runs[c];
-                run[c] = r == null ? 0 : runningCode(r, pagePos[r.page()], frame(r.newFrame()));
+                run[c] = r == null ? 0 : runningCode(r, pagePos[r.page()], frame(r.newFrame()), snapshot(r));
                 extra[c] = r == null ? 0 : (long) (r.pages() - 1) << 40 | (long) pagePos[r.ptep()] << 32 | oldFrames(r);
                 owedKey[c] = r == null || r.owed() == 0 ? 0 : owedShape(r.owed(), c);
             }

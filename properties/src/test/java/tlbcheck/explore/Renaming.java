@@ -57,7 +57,14 @@ final class Renaming {
         for (int f : r.oldFrameList()) old = old.plusOldFrame(frames[f]);
         return new Running(r.procedure(), r.pc(), pages[r.page()], r.pages(), pages[r.ptep()], r.write(), r.device(),
                 r.newFrame() < 0 ? r.newFrame() : frames[r.newFrame()], old.oldFrames(), r.wrotePte(), r.flushes(), r.secondary(),
-                r.inRange(), r.seqMoved(), r.snapshot(), owed(r.owed(), cpus));
+                r.inRange(), r.seqMoved(), snapshot(r.snapshot(), frames), owed(r.owed(), cpus));
+    }
+
+    /** A snapshot is one PTE's code, or (a stage-2 collapse, where frames keep their numbers) several: renamed if one. */
+    private static int snapshot(int code, int[] frames) {
+        boolean identity = true;
+        for (int f = 0; f < frames.length; f++) identity &= frames[f] == f;
+        return identity || code == 0 ? code : frame(Pte.fromCode(code), frames).code();
     }
 
     /** The owed-TLB bits with each CPU's bits (its TLB, its vCPU's TLB and block entry) moved to its new number. */

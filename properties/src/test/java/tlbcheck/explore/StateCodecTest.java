@@ -3,14 +3,18 @@ package tlbcheck.explore;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import tlbcheck.hunt.Generator;
 import tlbcheck.model.Model;
+import tlbcheck.model.Pte;
 import tlbcheck.model.Scope;
 import tlbcheck.model.State;
 import tlbcheck.model.Variant;
@@ -181,6 +185,38 @@ class StateCodecTest {
         java.util.Set<java.util.List<Long>> forms = new java.util.HashSet<>();
         for (State renamed : renamings(tied, codec)) forms.add(words(codec, renamed));
         assertEquals(1, forms.size(), () -> "the renamings of " + tied + " get " + forms.size() + " forms");
+    }
+
+    /**
+     * A procedure's snapshot is a PTE code ({@code Running.snapshot}), and names a frame: where the codec renames
+     * frames it renames that one with them. A snapshot of a mapped frame and one of a free frame are told apart (kept
+     * as it was, the snapshot would let a renaming of the frames merge them), every renaming of the frames shares the
+     * canonical form, and the form decodes to a renaming of the state. A snapshot that is no PTE code is refused there.
+     */
+    @Test
+    void aSnapshotNamesAFrameAndIsRenamedWithIt() {
+        Model model = new Model(tlbcheck.model.Variants.byName("V5"), Scope.of(2, 1, 2, 3));
+        StateCodec codec = new StateCodec(model, Symmetry.ALL);
+        assertTrue(codec.framesAlike());
+        State s = firstStates(model, new StateCodec(model, Symmetry.NONE), 5000).stream()
+                .filter(x -> x.running(0).isDefined() && x.running(1).isEmpty() && x.pte(0).present() && x.freeFrames() != 0)
+                .findFirst().get();
+        int mapped = s.pte(0).frame();
+        int free = java.util.stream.IntStream.range(0, s.frames()).filter(s::frameFree).findFirst().getAsInt();
+        State ofMapped = s.withRunning(0, s.running(0).get().withSnapshot(Pte.valid(mapped, tlbcheck.model.Perm.RO).code()));
+        State ofFree = s.withRunning(0, s.running(0).get().withSnapshot(Pte.valid(free, tlbcheck.model.Perm.RO).code()));
+        assertNotEquals(words(codec, ofMapped), words(codec, ofFree), "a snapshot of the mapped frame and of a free one merged");
+        for (int[] frames : orders(s.frames())) {
+            int[] id = {0, 1};
+            assertEquals(words(codec, ofMapped), words(codec, Renaming.of(ofMapped, id, id, frames)), java.util.Arrays.toString(frames));
+        }
+        long[] w = new long[codec.words()];
+        codec.encodeCanonical(ofMapped, w, 0);
+        assertTrue(renamings(ofMapped, codec).contains(codec.decode(w, 0)), "decodes to no renaming of " + ofMapped);
+
+        State odd = s.withRunning(0, s.running(0).get().withSnapshot(40));
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> codec.encodeCanonical(odd, new long[codec.words()], 0));
+        assertTrue(e.getMessage().contains("keeps 40 in Running.snapshot, which is not a PTE code"), e.getMessage());
     }
 
     /**
