@@ -260,6 +260,28 @@ class KernelPiecesTest {
     }
 
     @Test
+    @DisplayName("copy-on-write rechecks the PTE it faulted on with pte_same: read-only again, but of another frame, is not it")
+    void copyOnWriteRechecksTheFaultedPte() {
+        Model m = new Model(Variants.V5.withKernel("V5+cow", "with wp_page_copy", Variants.V5.kernel().plus(MmPaths.LINUX_6_6.cow())));
+        State s = m.initial().withPte(0, Pte.valid(0, Perm.RO));
+        Running faulting = Running.start(0, 0, true, -1);
+        Running read = tlbcheck.model.kernel.OrigPte.INSTANCE.apply(m, s.withRunning(0, faulting), 0, faulting).running(0).get();
+        assertEquals(Pte.valid(0, Perm.RO).code(), read.snapshot(), "vmf->orig_pte");
+        assertEquals(1, read.pc());
+        tlbcheck.model.kernel.SkipUnless same = new tlbcheck.model.kernel.SkipUnless(PteCondition.SAME_AS_FAULTED, 2);
+        assertEquals(2, same.apply(m, s.withRunning(0, read), 0, read).running(0).get().pc(), "the same PTE: go on");
+        assertEquals(0, same.apply(m, s.withRunning(0, read), 0, read).running(0).get().snapshot(), "orig_pte is dead after the recheck");
+        for (Pte other : new Pte[] {Pte.valid(1, Perm.RO), Pte.valid(0, Perm.RW), Pte.INVALID}) {
+            assertEquals(4, same.apply(m, s.withPte(0, other).withRunning(0, read), 0, read).running(0).get().pc(), other + ": skip");
+        }
+        assertThrows(IllegalStateException.class, () -> PteCondition.SAME_AS_FAULTED.test(Pte.valid(0, Perm.RO), true));
+        Procedure cow = MmPaths.LINUX_6_6.cow();
+        assertEquals(tlbcheck.model.kernel.OrigPte.INSTANCE, cow.op(1).unwrapped(), "orig_pte read as the fault takes the mmap lock");
+        assertTrue(cow.ops().exists(op -> op instanceof tlbcheck.model.kernel.SkipUnless k
+                && k.condition() == PteCondition.SAME_AS_FAULTED), "the recheck under the PTL");
+    }
+
+    @Test
     @DisplayName("mmu_lock: taken and dropped, a bookkeeping op")
     void mmuLock() {
         assertEquals("lock mmu_lock", tlbcheck.model.kernel.KvmLock.LOCK.name());
@@ -295,6 +317,8 @@ class KernelPiecesTest {
                 {SetPteAtNotify.INSTANCE, "set_pte_at_notify (the copy, RW)"},
                 {new tlbcheck.model.kernel.SkipUnlessBbm2(1), "check FEAT_BBM level 2"},
                 {new tlbcheck.model.kernel.SkipUnless(tlbcheck.model.kernel.PteCondition.INVALID, 1), "check pte_none"},
+                {new tlbcheck.model.kernel.SkipUnless(PteCondition.SAME_AS_FAULTED, 1), "check pte_same(orig_pte)"},
+                {tlbcheck.model.kernel.OrigPte.INSTANCE, "vmf->orig_pte = *pte"},
                 {tlbcheck.model.kernel.When.of(tlbcheck.model.kernel.PteCondition.VALID, PtlLock.INSTANCE), "if pte_present"},
                 {new tlbcheck.model.kernel.IfBbm2(io.vavr.collection.Array.empty(), io.vavr.collection.Array.empty()), "if FEAT_BBM level 2"},
                 {new tlbcheck.model.kernel.Goto(1), "goto"},

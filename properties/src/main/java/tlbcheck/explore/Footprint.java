@@ -25,6 +25,7 @@ import tlbcheck.model.kernel.MmapLock;
 import tlbcheck.model.kernel.MmapUnlock;
 import tlbcheck.model.kernel.NotifySecondary;
 import tlbcheck.model.kernel.Op;
+import tlbcheck.model.kernel.OrigPte;
 import tlbcheck.model.kernel.Procedure;
 import tlbcheck.model.kernel.PtlLock;
 import tlbcheck.model.kernel.PtlUnlock;
@@ -518,8 +519,8 @@ final class Footprint {
             set(pte(r.page()) | global, global);  // frees the frame unless its PTE maps it
         } else if (op instanceof RangeStart || op instanceof RangeEnd) {
             set(0, 0);  // the procedure's own flag
-        } else if (op instanceof SkipUnless || op instanceof Goto) {
-            set(op instanceof SkipUnless ? pte(r.page()) : 0, 0);
+        } else if (op instanceof SkipUnless || op instanceof Goto || op instanceof OrigPte) {
+            set(op instanceof Goto ? 0 : pte(r.page()), 0);  // reads its PTE; its own locals are the procedure's
         } else if (op instanceof TlbBatch b) {
             // Setting the batched flag is a lock bit; flushing the batch drops every page from every TLB, and only
             // reads the flag when no batch is pending (unless this procedure may set one earlier in the same step).

@@ -158,16 +158,17 @@ public record MmPaths(String name, Seq ptepSetAccessFlags, Seq flushTlbRange, Se
      * Copy-on-write of an anonymous page, {@code do_wp_page} -> {@code wp_page_copy} (mm/memory.c, Linux 6.4 and
      * 6.6), entered by a write to a read-only PTE whose page is shared: under the mmap read lock it allocates the
      * copy and copies the page ({@code cow_user_page}) before any lock, opens the notifier range, takes the PTL,
-     * and if the PTE is still the one that faulted clears and flushes it ({@link #ptepClearFlushNotify}) before
+     * and if the PTE is still the one that faulted ({@code pte_same(orig_pte)}: read-only again is not enough, it may
+     * map another frame by then) clears and flushes it ({@link #ptepClearFlushNotify}) before
      * mapping the copy ({@code set_pte_at_notify}) so no TLB ever holds the old and the new frame at once; drops the
      * PTL, closes the range ({@link #rangeOnlyEnd}) and puts the old page. Not in the default {@link #kernel()}: it
      * multiplies the state space of every SMMU row; add it with {@code kernel().plus(paths.cow())}.
      */
     public Procedure cow() {
         return Procedure.of("cow", Trigger.PTE_READ_ONLY,
-                MmapLock.READ, When.of(READ_ONLY, Op.named("alloc page, cow_user_page", AllocFrame.INSTANCE)),
+                MmapLock.READ, OrigPte.INSTANCE, When.of(READ_ONLY, Op.named("alloc page, cow_user_page", AllocFrame.INSTANCE)),
                 rangeStart, PtlLock.INSTANCE,
-                When.of(READ_ONLY, ptepClearFlushNotify, SetPteAtNotify.INSTANCE), ReleaseUnusedFrame.INSTANCE,
+                When.of(PteCondition.SAME_AS_FAULTED, ptepClearFlushNotify, SetPteAtNotify.INSTANCE), ReleaseUnusedFrame.INSTANCE,
                 PtlUnlock.INSTANCE, rangeOnlyEnd, FreeOldFrame.INSTANCE, MmapUnlock.READ);
     }
 

@@ -2,6 +2,7 @@ package tlbcheck.model.kernel;
 
 import tlbcheck.model.Perm;
 import tlbcheck.model.Pte;
+import tlbcheck.model.Running;
 
 /** What a kernel path checks of the PTE under the page-table lock before it acts. */
 public enum PteCondition {
@@ -16,6 +17,23 @@ public enum PteCondition {
     },
     WRITE_FAULT_ON_READ_ONLY("write fault on a read-only pte") {
         @Override public boolean test(Pte pte, boolean write) { return write && READ_ONLY.test(pte, true); }
+    },
+    /**
+     * {@code pte_same(ptep_get(vmf->pte), vmf->orig_pte)} of a fault that found its PTE read-only: the PTE is still
+     * the very one the fault read ({@link OrigPte}), not only read-only again (a read-only PTE of another frame).
+     */
+    SAME_AS_FAULTED("pte_same(orig_pte)") {
+        @Override public boolean test(Pte pte, boolean write) {
+            throw new IllegalStateException("pte_same needs the PTE the fault read: test(pte, running)");
+        }
+
+        @Override public boolean test(Pte pte, Running running) {
+            return READ_ONLY.test(pte, running.write()) && pte.code() == running.snapshot();
+        }
+
+        @Override public boolean readsOrigPte() {
+            return true;
+        }
     };
 
     private final String text;
@@ -29,4 +47,17 @@ public enum PteCondition {
     }
 
     public abstract boolean test(Pte pte, boolean write);
+
+    /**
+     * Whether the check reads the PTE the fault read ({@link OrigPte}), as its last use: the check forgets it after,
+     * so that two states that differ only in a value nothing reads again are one (a dead variable, to the search).
+     */
+    public boolean readsOrigPte() {
+        return false;
+    }
+
+    /** The condition, for a procedure in flight: what it read earlier is in its {@link Running}. */
+    public boolean test(Pte pte, Running running) {
+        return test(pte, running.write());
+    }
 }

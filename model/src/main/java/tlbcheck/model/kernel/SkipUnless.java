@@ -30,7 +30,8 @@ public record SkipUnless(PteCondition condition, int skip) implements Op {
 
     @Override
     public State apply(Model model, State state, int cpu, Running running) {
-        boolean holds = condition.test(state.pte(running.page()), running.write());
-        return state.withRunning(cpu, running.jump(holds ? 1 : 1 + skip));
+        boolean holds = condition.test(state.pte(running.page()), running);
+        Running next = running.jump(holds ? 1 : 1 + skip);
+        return state.withRunning(cpu, condition.readsOrigPte() ? next.withSnapshot(0) : next);
     }
 }
