@@ -31,10 +31,10 @@ public record MmPaths(String name, Seq ptepSetAccessFlags, Seq flushTlbRange, Se
     static final Seq RANGE_START = Seq.of("invalidate_range_start", RangeStart.INSTANCE);
 
     /** {@code tlb_gather_mmu}: an mmu_gather begins and announces its deferred flush. */
-    static final Op TLB_GATHER_MMU = Op.named("tlb_gather_mmu -> inc_tlb_flush_pending", TlbFlushPending.INC);
+    public static final Op TLB_GATHER_MMU = Op.named("tlb_gather_mmu -> inc_tlb_flush_pending", TlbFlushPending.INC);
 
     /** {@code tlb_finish_mmu}: the gather's flush is done (the flush op stands before it), the announcement withdrawn. */
-    static final Op TLB_FINISH_MMU = Op.named("tlb_finish_mmu -> dec_tlb_flush_pending", TlbFlushPending.DEC);
+    public static final Op TLB_FINISH_MMU = Op.named("tlb_finish_mmu -> dec_tlb_flush_pending", TlbFlushPending.DEC);
 
     /**
      * Linux 6.4: invalidate_range runs from the *_clear_flush_notify helpers, after the mmu_gather
