@@ -65,7 +65,7 @@ public final class Catalogues {
         for (Variant v : variants()) {
             if (v.name().equalsIgnoreCase(name) || !v.row().isEmpty() && v.row().equalsIgnoreCase(name)) return v;
         }
-        throw new IllegalArgumentException("unknown variant '" + name + "'; known: "
+        throw new IllegalArgumentException("unknown variant '" + name + "'" + closest(name, variants().map(Variant::name)) + "; known: "
                 + variants().map(v -> v.row().isEmpty() ? v.name() : v.row() + " (" + v.name() + ")").mkString(", ")
                 + ". A variant of your own is known once its catalogue is registered in"
                 + " META-INF/services/tlbcheck.model.Catalogue (see the README)");
@@ -76,10 +76,41 @@ public final class Catalogues {
         for (Invariant i : invariants()) {
             if (i.name().equalsIgnoreCase(name) || i.number() > 0 && String.valueOf(i.number()).equals(name)) return i;
         }
-        throw new IllegalArgumentException("unknown invariant '" + name + "'; known: "
+        throw new IllegalArgumentException("unknown invariant '" + name + "'" + closest(name, invariants().map(Invariant::name)) + "; known: "
                 + invariants().map(i -> i.number() > 0 ? i.number() + " (" + i.name() + ")" : i.name()).mkString(", ")
                 + ". A rule of your own is known once its catalogue is registered in"
                 + " META-INF/services/tlbcheck.model.Catalogue (see the README)");
+    }
+
+    /** " (did you mean 'x'?)" for the known name fewest edits away, when a typo could explain it; else nothing. */
+    static String closest(String name, Array<String> known) {
+        String lower = name.toLowerCase(java.util.Locale.ROOT);
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (String k : known) {
+            int d = edits(lower, k.toLowerCase(java.util.Locale.ROOT));
+            if (d < bestDistance) {
+                best = k;
+                bestDistance = d;
+            }
+        }
+        return best != null && bestDistance <= Math.max(2, name.length() / 4) ? " (did you mean '" + best + "'?)" : "";
+    }
+
+    /** Levenshtein distance: insertions, deletions and substitutions. */
+    private static int edits(String a, String b) {
+        int[] row = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) row[j] = j;
+        for (int i = 1; i <= a.length(); i++) {
+            int diagonal = row[0];
+            row[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int above = row[j];
+                row[j] = Math.min(Math.min(row[j] + 1, row[j - 1] + 1), diagonal + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1));
+                diagonal = above;
+            }
+        }
+        return row[b.length()];
     }
 
     /** The catalogue that defines this variant. */

@@ -42,6 +42,14 @@ class UserCataloguePathTest {
         assertEquals(0, leak.number());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Catalogues.get().variant("V5-typo"));
         assertTrue(e.getMessage().contains("unknown variant 'V5-typo'") && e.getMessage().contains(VARIANT), e.getMessage());
+        assertTrue(e.getMessage().startsWith("unknown variant 'V5-typo'; known: "), "nothing is near V5-typo: " + e.getMessage());
+        // A typo gets the name it was probably meant to be, before the list of every name.
+        e = assertThrows(IllegalArgumentException.class, () -> Catalogues.get().variant("v5-local-flush-wrprotct"));
+        assertTrue(e.getMessage().startsWith("unknown variant 'v5-local-flush-wrprotct' (did you mean '" + VARIANT + "'?); known: "),
+                e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Catalogues.get().invariant("no-frame-leek"));
+        assertTrue(e.getMessage().startsWith("unknown invariant 'no-frame-leek' (did you mean 'no-frame-leak'?); known: "),
+                e.getMessage());
     }
 
     @Test
