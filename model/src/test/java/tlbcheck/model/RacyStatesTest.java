@@ -264,6 +264,22 @@ class RacyStatesTest {
     }
 
     @Test
+    @DisplayName("9: copy-on-write, which copies before it clears: a writable translation left of the read-only PTE's frame")
+    void copyOnWriteBeforeItsClear() {
+        Model m = new Model(Variants.V5.withKernel("V5+cow", "with wp_page_copy",
+                Variants.V5.kernel().plus(tlbcheck.model.kernel.MmPaths.LINUX_6_6.cow())));
+        // A write-protect whose flush is deferred left CPU1 writing f0 while the PTE is f0/RO.
+        State stale = m.initial().withCpuTlb(1, 0, Pte.valid(0, Perm.RW));
+        Transition started = m.fire(stale, new Start(0, "cow", 0, true));
+        assertTrue(NoLostWrite.INSTANCE.racy(m, started), "CPU1 can still write the page the cow is about to copy");
+        assertFalse(NoLostWrite.INSTANCE.racy(m, m.fire(m.initial(), new Start(0, "cow", 0, true))), "nothing writes f0");
+        assertFalse(NoLostWrite.INSTANCE.racy(m, m.fire(stale, new Start(0, "unmap", 0, false))), "unmap copies nothing");
+        State s = started.after();
+        while (!s.running(0).get().wrotePte()) s = m.fire(s, new Advance(0)).after();
+        assertFalse(NoLostWrite.INSTANCE.racy(m, m.fire(s, new Advance(0))), "the clear flushed CPU1 and the copy is mapped");
+    }
+
+    @Test
     @DisplayName("every invariant names its meaning and its racy state")
     void everyInvariantNamesItsRace() {
         Array<Invariant> all = Invariants.all();

@@ -2,9 +2,11 @@ package tlbcheck.model.invariant;
 
 import io.vavr.control.Option;
 import tlbcheck.model.Model;
+import tlbcheck.model.Pte;
 import tlbcheck.model.Running;
 import tlbcheck.model.State;
 import tlbcheck.model.Transition;
+import tlbcheck.model.kernel.AllocFrame;
 import tlbcheck.model.step.CpuAccess;
 import tlbcheck.model.step.DeviceAccess;
 import tlbcheck.model.step.VcpuAccess;
@@ -47,15 +49,42 @@ public final class NoLostWrite implements Invariant {
         for (int c = 0; c < s.cpus(); c++) {
             Option<Running> r = s.running(c);
             // The window the rule is about: a migration has unmapped the frame and not yet copied it.
-            if (r.isEmpty() || r.get().oldFrame() < 0 || r.get().newFrame() >= 0 || !r.get().wrotePte()) continue;
-            if (Races.cpuOrSmmuTranslates(s, r.get().oldFrame())) return true;
+            if (r.isEmpty()) continue;
+            if (r.get().oldFrame() >= 0 && r.get().newFrame() < 0 && r.get().wrotePte()
+                    && Races.cpuOrSmmuTranslates(s, r.get().oldFrame())) {
+                return true;
+            }
+            // Copy-on-write copies first and replaces the PTE after: its window is a writable translation left
+            // (by a write-protect whose flush is deferred) of the read-only PTE's frame it is about to copy.
+            if (!r.get().wrotePte() && s.pte(r.get().page()) instanceof Pte.Valid v && !v.permits(true)
+                    && writableTranslation(s, v.frame()) && copies(model, r.get())) {
+                return true;
+            }
         }
         return false;
     }
 
+    private static boolean writableTranslation(State s, int frame) {
+        for (int page = 0; page < s.pages(); page++) {
+            for (int k = 0; k < s.cpus(); k++) {
+                if (s.cpuTlb(k, page).reaches(frame) && s.cpuTlb(k, page).permits(true)) return true;
+            }
+            for (int m = 0; m < s.smmus(); m++) {
+                if (s.smmuTlb(m, page).reaches(frame) && s.smmuTlb(m, page).permits(true)) return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether the procedure allocates a page to copy into ({@code cow_user_page}'s destination). */
+    private static boolean copies(Model model, Running r) {
+        return model.kernel().procedure(r.procedure()).ops().exists(op -> op.unwrapped() instanceof AllocFrame);
+    }
+
     @Override
     public String racyState() {
-        return "a TLB still translates to a frame a migration has unmapped and is about to copy";
+        return "a TLB still translates to a frame a migration has unmapped and is about to copy, or still writes to"
+                + " the frame of a read-only PTE a copy-on-write is about to copy";
     }
 
     @Override

@@ -1,0 +1,145 @@
+package tlbcheck.properties;
+
+import static tlbcheck.model.kernel.PteCondition.READ_ONLY;
+
+import io.vavr.collection.Array;
+import io.vavr.control.Option;
+import java.util.List;
+import tlbcheck.model.Catalogue;
+import tlbcheck.model.Model;
+import tlbcheck.model.Perm;
+import tlbcheck.model.Pte;
+import tlbcheck.model.Running;
+import tlbcheck.model.Scope;
+import tlbcheck.model.State;
+import tlbcheck.model.Variant;
+import tlbcheck.model.Variants;
+import tlbcheck.model.invariant.Invariant;
+import tlbcheck.model.kernel.AllocFrame;
+import tlbcheck.model.kernel.FlushTlbPage;
+import tlbcheck.model.kernel.FreeOldFrame;
+import tlbcheck.model.kernel.Kernel;
+import tlbcheck.model.kernel.MmPaths;
+import tlbcheck.model.kernel.MmapLock;
+import tlbcheck.model.kernel.MmapUnlock;
+import tlbcheck.model.kernel.Op;
+import tlbcheck.model.kernel.Procedure;
+import tlbcheck.model.kernel.PtlLock;
+import tlbcheck.model.kernel.PtlUnlock;
+import tlbcheck.model.kernel.ReleaseUnusedFrame;
+import tlbcheck.model.kernel.Seq;
+import tlbcheck.model.kernel.SetPteAtNotify;
+import tlbcheck.model.kernel.TlbFlushPending;
+import tlbcheck.model.kernel.Trigger;
+import tlbcheck.model.kernel.WriteProtectPte;
+import tlbcheck.model.kernel.When;
+
+/**
+ * 6ce64428d620 "mm/userfaultfd: fix memory corruption due to writeprotect" (Nadav Amit, 2021), written from the README
+ * by a first-time user, three ops of its own beside the catalogue's.
+ * UFFDIO_WRITEPROTECT: mwriteprotect_range -> change_protection under mmap_read_lock, flush deferred to the end of
+ * change_protection_range (inc/dec_tlb_flush_pending around it). A write fault on the now read-only PTE copies the
+ * page (wp_page_copy) while another CPU still writes the old page through a stale writable TLB entry: lost write.
+ * Fix: do_wp_page flushes the page when userfaultfd_wp(vma) && mm_tlb_flush_pending(mm), before the copy.
+ */
+public final class UffdWriteProtect implements Catalogue {
+
+    /** mwriteprotect_range -> change_protection (5.11): mmap READ lock, deferred flush_tlb_range. */
+    static final Procedure UFFD_WP = Procedure.ranged("uffd_wp", Trigger.ANY,
+            MmapLock.READ,
+            Op.named("change_protection_range -> inc_tlb_flush_pending", TlbFlushPending.INC),
+            PtlLock.INSTANCE,
+            Op.named("change_pte_range: pte_wrprotect + pte_mkuffd_wp", WriteProtectPte.INSTANCE),
+            PtlUnlock.INSTANCE,
+            FlushTlbPage.broadcast("flush_tlb_range"),
+            Op.named("dec_tlb_flush_pending", TlbFlushPending.DEC),
+            MmapUnlock.READ);
+
+    /** The fix's check in do_wp_page, under the PTL: flush this page if some flush is pending on the mm. */
+    record FlushIfPending() implements Op {
+        @Override public String name() {
+            return "do_wp_page: userfaultfd_wp && mm_tlb_flush_pending -> flush_tlb_page (TLBI IS)";
+        }
+        @Override public boolean invalidates() { return true; }
+        @Override public String skipReason(Model model, State state, int cpu, Running running) {
+            return "mm_tlb_flush_pending is 0";
+        }
+        @Override public State apply(Model model, State state, int cpu, Running running) {
+            if (state.locks().tlbFlushPending() == 0) return state.withRunning(cpu, running.next());
+            State s = state.broadcastTlbi(running.page(), model.platform().btm());
+            return s.withRunning(cpu, running.flushed().next());
+        }
+    }
+
+    /**
+     * do_wp_page: vmf->orig_pte and vmf->page, read under the PTL. The fault holds the old page from here (it is the
+     * page cow_user_page copies), so it is recorded as the procedure's old frame: no-lost-write then counts the copy
+     * from cow_user_page, as the kernel does, not from the clear as the catalogue's own cow does. The write this bug
+     * loses lands between the copy and the clear, so the clear would be too late to count from.
+     */
+    record FaultHoldsPage() implements Op {
+        @Override public String name() { return "vmf->orig_pte, vmf->page = *pte"; }
+        @Override public boolean silent() { return true; }
+        @Override public boolean bookkeeping() { return true; }
+        @Override public State apply(Model model, State state, int cpu, Running running) {
+            Pte pte = state.pte(running.page());
+            boolean ro = pte instanceof Pte.Valid v && v.perm() == Perm.RO;
+            return state.withRunning(cpu, running.withOldFrame(ro ? pte.frame() : -1).next());
+        }
+    }
+
+    /** wp_page_copy's recheck under the PTL: pte_same(*pte, vmf->orig_pte), else skip the next {@code skip} ops. */
+    record PteSame(int skip) implements Op {
+        @Override public String name() { return "check pte_same(orig_pte)"; }
+        @Override public boolean silent() { return true; }
+        @Override public boolean bookkeeping() { return true; }
+        @Override public String skipReason(Model model, State state, int cpu, Running running) {
+            return "PTE is " + state.pte(running.page()) + ", not the one that faulted";
+        }
+        @Override public State apply(Model model, State state, int cpu, Running running) {
+            Pte pte = state.pte(running.page());
+            boolean same = pte instanceof Pte.Valid v && v.perm() == Perm.RO && pte.frame() == running.oldFrame();
+            return state.withRunning(cpu, same ? running.next() : running.withoutOldFrames().jump(1 + skip));
+        }
+    }
+
+    static final MmPaths P = MmPaths.LINUX_6_4;
+
+    static final When CLEAR_AND_MAP = When.of(READ_ONLY, P.ptepClearFlushNotify(), SetPteAtNotify.INSTANCE);
+    static final int CLEAR_AND_MAP_OPS = Procedure.of("count", Trigger.PTE_READ_ONLY, CLEAR_AND_MAP).length();
+
+    /** do_wp_page -> wp_page_copy (5.11), with or without 6ce64428d620's flush before the copy. */
+    static Procedure cow(boolean fixed) {
+        Op entry = fixed ? Seq.of("do_wp_page", new FaultHoldsPage(), When.of(READ_ONLY, new FlushIfPending()))
+                : Seq.of("do_wp_page", new FaultHoldsPage());
+        return Procedure.of("cow", Trigger.PTE_READ_ONLY,
+                MmapLock.READ, PtlLock.INSTANCE, entry, PtlUnlock.INSTANCE,
+                When.of(READ_ONLY, Op.named("alloc page, cow_user_page", AllocFrame.INSTANCE)),
+                P.rangeStart(), PtlLock.INSTANCE,
+                new PteSame(CLEAR_AND_MAP_OPS), CLEAR_AND_MAP, ReleaseUnusedFrame.INSTANCE,
+                PtlUnlock.INSTANCE, P.rangeOnlyEnd(), FreeOldFrame.INSTANCE, MmapUnlock.READ);
+    }
+
+    static final Scope SCOPE = Scope.of(2, 0, 1, 2);
+
+    static final Variant BUG = Variants.V5.withKernel("uffd-wp-deferred-flush",
+            "5.11: UFFDIO_WRITEPROTECT under mmap_read_lock defers its flush; wp_page_copy copies regardless",
+            Kernel.of("linux-5.11-uffd", UFFD_WP, cow(false))).withScopes(SCOPE, SCOPE);
+
+    static final Variant FIX = Variants.V5.withKernel("uffd-wp-cow-flushes-pending",
+            "6ce64428d620: do_wp_page flushes the page when a flush is pending on a uffd-wp VMA",
+            Kernel.of("linux-5.12-uffd", UFFD_WP, cow(true))).withScopes(SCOPE, SCOPE);
+
+    @Override public String name() { return "uffd-wp-6ce64428"; }
+    @Override public Array<Variant> variants() { return Array.of(BUG, FIX); }
+
+    @Override public Option<String> expected(Variant variant, Invariant invariant) {
+        switch (invariant.name()) {
+            case "no-lost-write": return Option.some(variant == BUG ? Expected.VIOLATES : Expected.HOLDS);
+            case "no-stale-access-after-restriction": case "no-use-after-free": return Option.some(Expected.HOLDS);
+            default: return Option.none();
+        }
+    }
+
+    @Override public List<String> fixedBy(Variant variant, Invariant invariant) { return List.of(FIX.name()); }
+}
