@@ -464,6 +464,24 @@ class InvariantRulesTest {
     }
 
     @Test
+    @DisplayName("9: copy-on-write: a write through a stale entry after cow_user_page is lost while the PTE is still the"
+            + " one it faulted on; once a reuse made it writable, the fault will drop its copy and the write is no loss")
+    void lostWriteToThePageACowCopied() {
+        Model m = new Model(Variants.V5.withKernel("V5+cow", "with wp_page_copy",
+                Variants.V5.kernel().plus(tlbcheck.model.kernel.MmPaths.LINUX_6_6.cow())));
+        // A write-protect whose flush is deferred left CPU1 writing f0 while the PTE is f0/RO.
+        State s = m.fire(m.initial().withCpuTlb(1, 0, Pte.valid(0, Perm.RW)), new Start(0, "cow", 0, true)).after();
+        assertTrue(NoLostWrite.INSTANCE.check(m, m.fire(s, new CpuAccess(1, 0, true))).isEmpty(), "not copied yet");
+        while (s.running(0).get().newFrame() < 0) s = m.fire(s, new Advance(0)).after();
+        assertEquals("CPU1 wrote frame f0 after cow on CPU0 copied it to f" + s.running(0).get().newFrame() + ": the write is lost",
+                NoLostWrite.INSTANCE.check(m, m.fire(s, new CpuAccess(1, 0, true))).get().explanation());
+        assertTrue(NoLostWrite.INSTANCE.check(m, m.fire(s, new CpuAccess(1, 0, false))).isEmpty(), "a read loses nothing");
+        State reused = s.withPte(0, Pte.valid(0, Perm.RW));
+        assertTrue(NoLostWrite.INSTANCE.check(m, m.fire(reused, new CpuAccess(1, 0, true))).isEmpty(),
+                "pte_same will fail: the copy is dropped, the write stays");
+    }
+
+    @Test
     @DisplayName("9: a device write after the copy is lost; a device read is not")
     void lostDeviceWrite() {
         for (boolean write : new boolean[] {true, false}) {

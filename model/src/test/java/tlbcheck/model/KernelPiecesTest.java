@@ -318,7 +318,7 @@ class KernelPiecesTest {
                 {new tlbcheck.model.kernel.SkipUnlessBbm2(1), "check FEAT_BBM level 2"},
                 {new tlbcheck.model.kernel.SkipUnless(tlbcheck.model.kernel.PteCondition.INVALID, 1), "check pte_none"},
                 {new tlbcheck.model.kernel.SkipUnless(PteCondition.SAME_AS_FAULTED, 1), "check pte_same(orig_pte)"},
-                {tlbcheck.model.kernel.OrigPte.INSTANCE, "vmf->orig_pte = *pte"},
+                {tlbcheck.model.kernel.OrigPte.INSTANCE, "vmf->orig_pte = *pte, get_page"},
                 {tlbcheck.model.kernel.When.of(tlbcheck.model.kernel.PteCondition.VALID, PtlLock.INSTANCE), "if pte_present"},
                 {new tlbcheck.model.kernel.IfBbm2(io.vavr.collection.Array.empty(), io.vavr.collection.Array.empty()), "if FEAT_BBM level 2"},
                 {new tlbcheck.model.kernel.Goto(1), "goto"},

@@ -74,8 +74,8 @@ public final class UffdWriteProtect implements Catalogue {
     /**
      * do_wp_page: vmf->orig_pte and vmf->page, read under the PTL. The fault holds the old page from here (it is the
      * page cow_user_page copies), so it is recorded as the procedure's old frame: no-lost-write then counts the copy
-     * from cow_user_page, as the kernel does, not from the clear as the catalogue's own cow does. The write this bug
-     * loses lands between the copy and the clear, so the clear would be too late to count from.
+     * from cow_user_page, as the kernel does. The write this bug loses lands between the copy and the clear, so the
+     * clear would be too late to count from. (The catalogue's own cow now does the same with OrigPte.)
      */
     record FaultHoldsPage() implements Op {
         @Override public String name() { return "vmf->orig_pte, vmf->page = *pte"; }

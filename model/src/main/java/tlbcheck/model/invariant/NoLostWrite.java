@@ -34,11 +34,20 @@ public final class NoLostWrite implements Invariant {
         return false;
     }
 
-    /** The procedure that has copied this frame away and not yet freed it, if any. */
+    /**
+     * The procedure that has copied this frame away and not yet freed it, if any: one that has replaced its PTE
+     * (a migration's copy, a copy-on-write's clear), or a copy-on-write that has copied the page it holds while its
+     * PTE still maps that page read-only. From the copy on, a write to the page reaches it only through a stale
+     * writable translation, and is lost when the fault maps its copy; if the PTE changes before the fault's
+     * {@code pte_same}, the fault drops its copy, and a write after that is nobody's loss.
+     */
     private static Option<Integer> copiedBy(State s, int frame) {
         for (int c = 0; c < s.cpus(); c++) {
             Option<Running> r = s.running(c);
-            if (r.isDefined() && r.get().oldFrame() == frame && r.get().newFrame() >= 0) return Option.some(c);
+            if (r.isEmpty() || r.get().oldFrame() != frame || r.get().newFrame() < 0) continue;
+            if (r.get().wrotePte() || s.pte(r.get().page()) instanceof Pte.Valid v && !v.permits(true) && v.frame() == frame) {
+                return Option.some(c);
+            }
         }
         return Option.none();
     }

@@ -1,13 +1,17 @@
 package tlbcheck.model.kernel;
 
 import tlbcheck.model.Model;
+import tlbcheck.model.Pte;
 import tlbcheck.model.Running;
 import tlbcheck.model.State;
 
 /**
- * {@code vmf->orig_pte = ptep_get(vmf->pte)}: a fault reads the PTE it faulted on, and rechecks it with
- * {@code pte_same} ({@link PteCondition#SAME_AS_FAULTED}) once it holds the page-table lock again. Kept as the
- * procedure's snapshot (one PTE code), which the explorer renames with the frames.
+ * {@code vmf->orig_pte = ptep_get(vmf->pte)}, {@code vmf->page} and its reference ({@code get_page}): a write fault
+ * reads the PTE it faulted on, to recheck it with {@code pte_same} ({@link PteCondition#SAME_AS_FAULTED}) once it
+ * holds the page-table lock again, and holds the page a read-only PTE maps until it puts it ({@link FreeOldFrame}):
+ * the page {@code cow_user_page} copies. The PTE is kept as the procedure's snapshot (one PTE code), the page among
+ * its old frames: nobody frees it while the fault holds it, and {@code no-lost-write} counts a write to it from the
+ * copy on, as the kernel loses one from there.
  */
 public record OrigPte() implements Op {
 
@@ -15,7 +19,7 @@ public record OrigPte() implements Op {
 
     @Override
     public String name() {
-        return "vmf->orig_pte = *pte";
+        return "vmf->orig_pte = *pte, get_page";
     }
 
     /** A read of one PTE, which no other actor can tell from the step before it. */
@@ -31,6 +35,9 @@ public record OrigPte() implements Op {
 
     @Override
     public State apply(Model model, State state, int cpu, Running running) {
-        return state.withRunning(cpu, running.withSnapshot(state.pte(running.page()).code()).next());
+        Pte pte = state.pte(running.page());
+        Running read = running.withSnapshot(pte.code());
+        boolean readOnly = pte instanceof Pte.Valid v && !v.permits(true);
+        return state.withRunning(cpu, (readOnly ? read.plusOldFrame(pte.frame()) : read).next());
     }
 }
