@@ -12,10 +12,13 @@ import tlbcheck.model.step.DeviceAccess;
 import tlbcheck.model.step.VcpuAccess;
 
 /**
- * Invariant 9: no write is lost to a migration. Once a migration has copied a frame, a CPU, device or
+ * Invariant 9: no write is lost to a copy. Once a migration has copied a frame, a CPU, device or
  * guest write that still reaches the old frame through a stale translation lands in memory nobody will
  * read again: the new frame has the old contents. Every translation of the old frame must be gone
- * before the copy, which is why the migration entry and its invalidations come first.
+ * before the copy, which is why the migration entry and its invalidations come first. Copy-on-write
+ * copies first and clears after, so its window opens at {@code cow_user_page} and lasts while the PTE
+ * still maps the page it copied ({@link #copiedBy}). The {@link #meaning} keeps its first wording: archived
+ * counterexamples print it.
  */
 public final class NoLostWrite implements Invariant {
 
