@@ -114,20 +114,8 @@ class HuntTest {
     void racyRunsAreTheWalksThatReachTheRace() {
         Model model = new Model(Catalogues.get().variant("V5"));
         Invariant real = Invariants.all().get(0);
-        Invariant neverRacy = new Invariant() {
-            public String name() { return real.name(); }
-            public int number() { return real.number(); }
-            public String meaning() { return real.meaning(); }
-            public io.vavr.control.Option<tlbcheck.model.invariant.Violation> check(Model m, Transition t) { return real.check(m, t); }
-            @Override public boolean racy(Model m, Transition t) { return false; }
-        };
-        Invariant alwaysRacy = new Invariant() {
-            public String name() { return real.name(); }
-            public int number() { return real.number(); }
-            public String meaning() { return real.meaning(); }
-            public io.vavr.control.Option<tlbcheck.model.invariant.Violation> check(Model m, Transition t) { return real.check(m, t); }
-            @Override public boolean racy(Model m, Transition t) { return true; }
-        };
+        Invariant neverRacy = racyAlways(real, false);
+        Invariant alwaysRacy = racyAlways(real, true);
         HuntConfig config = CONFIG.withTries(30);
         assertEquals(0, Hunt.search(model, neverRacy, config).racyRuns());
         assertEquals(30, Hunt.search(model, alwaysRacy, config).racyRuns());
@@ -150,6 +138,17 @@ class HuntTest {
         assertTrue(lines.get(11).contains(": 100% done,"), lines.get(11));
         assertTrue(lines.get(5).contains(": 50% done,"), lines.get(5));
         assertTrue(lines.get(11).contains(", " + r.steps() + " steps,"), lines.get(11));
+    }
+
+    /** The invariant, checked as it is, with a racy state that every transition is in, or none is. */
+    private static Invariant racyAlways(Invariant real, boolean racy) {
+        return new Invariant() {
+            public String name() { return real.name(); }
+            public int number() { return real.number(); }
+            public String meaning() { return real.meaning(); }
+            public io.vavr.control.Option<tlbcheck.model.invariant.Violation> check(Model m, Transition t) { return real.check(m, t); }
+            @Override public boolean racy(Model m, Transition t) { return racy; }
+        };
     }
 
     private static List<Transition> replay(Model model, Array<Step> walk) {

@@ -7,6 +7,7 @@ import tlbcheck.model.Running;
 import tlbcheck.model.State;
 import tlbcheck.model.Transition;
 import tlbcheck.model.kernel.AllocFrame;
+import tlbcheck.model.kernel.PteCondition;
 import tlbcheck.model.step.CpuAccess;
 import tlbcheck.model.step.DeviceAccess;
 import tlbcheck.model.step.VcpuAccess;
@@ -48,7 +49,8 @@ public final class NoLostWrite implements Invariant {
         for (int c = 0; c < s.cpus(); c++) {
             Option<Running> r = s.running(c);
             if (r.isEmpty() || r.get().oldFrame() != frame || r.get().newFrame() < 0) continue;
-            if (r.get().wrotePte() || s.pte(r.get().page()) instanceof Pte.Valid v && !v.permits(true) && v.frame() == frame) {
+            Pte pte = s.pte(r.get().page());
+            if (r.get().wrotePte() || PteCondition.READ_ONLY.test(pte, false) && pte.frame() == frame) {
                 return Option.some(c);
             }
         }
@@ -68,21 +70,10 @@ public final class NoLostWrite implements Invariant {
             }
             // Copy-on-write copies first and replaces the PTE after: its window is a writable translation left
             // (by a write-protect whose flush is deferred) of the read-only PTE's frame it is about to copy.
-            if (!r.get().wrotePte() && s.pte(r.get().page()) instanceof Pte.Valid v && !v.permits(true)
-                    && writableTranslation(s, v.frame()) && copies(model, r.get())) {
+            Pte pte = s.pte(r.get().page());
+            if (!r.get().wrotePte() && PteCondition.READ_ONLY.test(pte, false)
+                    && Races.cpuOrSmmuTranslates(s, pte.frame(), true) && copies(model, r.get())) {
                 return true;
-            }
-        }
-        return false;
-    }
-
-    private static boolean writableTranslation(State s, int frame) {
-        for (int page = 0; page < s.pages(); page++) {
-            for (int k = 0; k < s.cpus(); k++) {
-                if (s.cpuTlb(k, page).reaches(frame) && s.cpuTlb(k, page).permits(true)) return true;
-            }
-            for (int m = 0; m < s.smmus(); m++) {
-                if (s.smmuTlb(m, page).reaches(frame) && s.smmuTlb(m, page).permits(true)) return true;
             }
         }
         return false;

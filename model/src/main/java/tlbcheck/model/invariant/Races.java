@@ -26,12 +26,17 @@ public final class Races {
 
     /** Some CPU or SMMU TLB entry still translates to this frame. */
     public static boolean cpuOrSmmuTranslates(State s, int frame) {
+        return cpuOrSmmuTranslates(s, frame, false);
+    }
+
+    /** Some CPU or SMMU TLB entry still translates to this frame, and (with {@code write}) lets a write through. */
+    public static boolean cpuOrSmmuTranslates(State s, int frame, boolean write) {
         for (int page = 0; page < s.pages(); page++) {
             for (int k = 0; k < s.cpus(); k++) {
-                if (s.cpuTlb(k, page).reaches(frame)) return true;
+                if (s.cpuTlb(k, page).reaches(frame) && (!write || s.cpuTlb(k, page).permits(true))) return true;
             }
             for (int m = 0; m < s.smmus(); m++) {
-                if (s.smmuTlb(m, page).reaches(frame)) return true;
+                if (s.smmuTlb(m, page).reaches(frame) && (!write || s.smmuTlb(m, page).permits(true))) return true;
             }
         }
         return false;

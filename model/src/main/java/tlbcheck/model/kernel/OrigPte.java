@@ -37,7 +37,6 @@ public record OrigPte() implements Op {
     public State apply(Model model, State state, int cpu, Running running) {
         Pte pte = state.pte(running.page());
         Running read = running.withSnapshot(pte.code());
-        boolean readOnly = pte instanceof Pte.Valid v && !v.permits(true);
-        return state.withRunning(cpu, (readOnly ? read.plusOldFrame(pte.frame()) : read).next());
+        return state.withRunning(cpu, (PteCondition.READ_ONLY.test(pte, false) ? read.plusOldFrame(pte.frame()) : read).next());
     }
 }
