@@ -35,6 +35,11 @@ public final class Model {
     }
 
     public Model(Variant variant, Scope scope) {
+        if (scope.writable() > 0 && variant.platform().guest() == Platform.Guest.ARM64_STAGE2 && !variant.platform().hostMm()) {
+            throw new IllegalArgumentException("scope " + scope + " of " + variant.name() + ": on " + variant.platform()
+                    + " the process maps no guest memory at the start (the stage-2 block does), so no page can start"
+                    + " writable; drop '-" + scope.writable() + "writable'");
+        }
         this.variant = variant;
         this.scope = scope;
         this.candidates = allSteps(variant.kernel(), scope, variant.platform().guest());

@@ -8,8 +8,10 @@ package tlbcheck.model;
  * @param aliases how many pages start as a second mapping of another page's frame (a shared mapping, or CoW-shared
  *     pages after fork): page {@code pages - aliases + i} maps frame {@code i}, so a frame is freed only when its last
  *     mapping is gone
+ * @param writable how many pages, the first ones, start mapped read-write rather than read-only: a page already written
+ *     once, so that a counterexample about a writable mapping does not spend its first steps on the fault that makes one
  */
-public record Scope(int cpus, int smmus, int pages, int frames, int range, int aliases) {
+public record Scope(int cpus, int smmus, int pages, int frames, int range, int aliases, int writable) {
 
     public static final int MAX_CPUS = 4;
     public static final int MAX_SMMUS = 2;
@@ -23,19 +25,26 @@ public record Scope(int cpus, int smmus, int pages, int frames, int range, int a
         check("frames", frames, pages - aliases, MAX_FRAMES);
         check("range", range, 1, Math.min(pages, Running.MAX_RANGE));
         check("aliases", aliases, 0, pages / 2);
+        check("writable", writable, 0, pages);
+    }
+
+    public Scope(int cpus, int smmus, int pages, int frames, int range, int aliases) {
+        this(cpus, smmus, pages, frames, range, aliases, 0);
     }
 
     public Scope(int cpus, int smmus, int pages, int frames) {
-        this(cpus, smmus, pages, frames, 1, 0);
+        this(cpus, smmus, pages, frames, 1, 0, 0);
     }
 
     private static void check(String what, int value, int min, int max) {
         if (value < min || value > max) {
             throw new IllegalArgumentException("scope " + what + "=" + value + " is outside " + min + ".." + max
-                    + (value > max && !what.equals("range") && !what.equals("aliases")
+                    + (value > max && !what.equals("range") && !what.equals("aliases") && !what.equals("writable")
                             ? " (scope too large: tlbcheck keeps scopes small; every seeded bug shows in"
                             + " 2-3 CPUs, 1-2 SMMUs, 2-4 pages, 3-5 frames)" : "")
                     + (what.equals("frames") && value < min ? " (every page starts mapped, so frames >= pages - aliases)" : "")
+                    + (what.equals("writable") && value > max ? " (the first pages start writable, so at most every"
+                            + " page)" : "")
                     + (what.equals("range") && value > max ? " (a range spans at most the scope's pages, and at most "
                             + Running.MAX_RANGE + ")" : "")
                     + (what.equals("aliases") && value > max ? " (each alias is a second page mapping one of the"
@@ -48,22 +57,35 @@ public record Scope(int cpus, int smmus, int pages, int frames, int range, int a
     }
 
     public Scope withRange(int pagesPerRange) {
-        return new Scope(cpus, smmus, pages, frames, pagesPerRange, aliases);
+        return new Scope(cpus, smmus, pages, frames, pagesPerRange, aliases, writable);
     }
 
     public Scope withAliases(int n) {
-        return new Scope(cpus, smmus, pages, frames, range, n);
+        return new Scope(cpus, smmus, pages, frames, range, n, writable);
+    }
+
+    /** The same scope with its first {@code n} pages mapped read-write at the start. */
+    public Scope withWritable(int n) {
+        return new Scope(cpus, smmus, pages, frames, range, aliases, n);
     }
 
     /**
-     * Parses "2cpu-1smmu-4page-5frame" or "2,1,4,5", optionally followed by "-2range" and "-1alias" (named, in any
-     * order; a plain fifth and sixth count are range and aliases).
+     * The same scope with fewer pages, the first ones kept as they start, and fewer frames: for a trace that names only
+     * those. Aliases are not kept (dropping a page would move them); a caller asks only of a scope without.
+     */
+    public Scope narrowed(int newCpus, int newSmmus, int newPages, int newFrames) {
+        return new Scope(newCpus, newSmmus, newPages, newFrames, range, aliases, Math.min(writable, newPages));
+    }
+
+    /**
+     * Parses "2cpu-1smmu-4page-5frame" or "2,1,4,5", optionally followed by "-2range", "-1alias" and "-1writable"
+     * (named, in any order; a plain fifth, sixth and seventh count are range, aliases and writable).
      */
     public static Scope parse(String text) {
         String[] parts = text.trim().split("[,\\-]");
-        if (parts.length < 4 || parts.length > 6) {
+        if (parts.length < 4 || parts.length > 7) {
             throw new IllegalArgumentException("scope '" + text + "' must name four counts, e.g. 2cpu-1smmu-4page-5frame,"
-                    + " optionally followed by -2range and -1alias");
+                    + " optionally followed by -2range, -1alias and -1writable");
         }
         int[] n = new int[4];
         for (int i = 0; i < 4; i++) {
@@ -71,6 +93,7 @@ public record Scope(int cpus, int smmus, int pages, int frames, int range, int a
         }
         int range = 1;
         int aliases = 0;
+        int writable = 0;
         for (int i = 4; i < parts.length; i++) {
             String word = parts[i].trim().replaceAll("[0-9]", "");
             int value = count(text, parts[i]);
@@ -78,12 +101,14 @@ public record Scope(int cpus, int smmus, int pages, int frames, int range, int a
                 aliases = value;
             } else if (word.equals("range") || word.isEmpty() && i == 4) {
                 range = value;
+            } else if (word.equals("writable") || word.isEmpty() && i == 6) {
+                writable = value;
             } else {
                 throw new IllegalArgumentException("scope '" + text + "': '" + parts[i] + "' is neither a range"
-                        + " (e.g. 2range) nor aliases (e.g. 1alias)");
+                        + " (e.g. 2range), aliases (e.g. 1alias) nor writable pages (e.g. 1writable)");
             }
         }
-        return new Scope(n[0], n[1], n[2], n[3], range, aliases);
+        return new Scope(n[0], n[1], n[2], n[3], range, aliases, writable);
     }
 
     private static int count(String text, String part) {
@@ -97,6 +122,7 @@ public record Scope(int cpus, int smmus, int pages, int frames, int range, int a
     @Override
     public String toString() {
         return cpus + "cpu-" + smmus + "smmu-" + pages + "page-" + frames + "frame"
-                + (range > 1 ? "-" + range + "range" : "") + (aliases > 0 ? "-" + aliases + "alias" : "");
+                + (range > 1 ? "-" + range + "range" : "") + (aliases > 0 ? "-" + aliases + "alias" : "")
+                + (writable > 0 ? "-" + writable + "writable" : "");
     }
 }

@@ -24,9 +24,10 @@ public record State(Array<Pte> ptes,
                     Kvm kvm) {
 
     /**
-     * Page i mapped read-only to frame i, except that the last {@code scope.aliases()} pages map the first pages'
-     * frames again (page {@code pages - aliases + i} maps frame i); the remaining frames free, the lowest first on
-     * the free list; every cache empty.
+     * Page i mapped to frame i, read-write for the first {@code scope.writable()} pages and read-only for the rest,
+     * except that the last {@code scope.aliases()} pages map the first pages' frames again (page
+     * {@code pages - aliases + i} maps frame i); the remaining frames free, the lowest first on the free list; every
+     * cache empty.
      * Under an arm64 VM, guest memory is the stage-2 block's and the process maps none of it, unless the VM runs on the
      * host mm: then the process maps it and stage 2 starts empty, to be faulted in from the PTEs.
      */
@@ -34,7 +35,8 @@ public record State(Array<Pte> ptes,
         boolean arm64 = platform.guest() == Platform.Guest.ARM64_STAGE2 && !platform.hostMm();
         int distinct = scope.pages() - scope.aliases();
         Array<Pte> ptes = Array.range(0, scope.pages())
-                .map(p -> arm64 ? Pte.INVALID : Pte.valid(p < distinct ? p : p - distinct, Perm.RO));
+                .map(p -> arm64 ? Pte.INVALID
+                        : Pte.valid(p < distinct ? p : p - distinct, p < scope.writable() ? Perm.RW : Perm.RO));
         Array<Pte> emptyTlb = Array.fill(scope.pages(), Pte.INVALID);
         Kvm kvm = platform.guest().x86() ? Kvm.x86(scope, platform.apicAccessPage()) : arm64 ? Kvm.arm64(scope)
                 : platform.guest() == Platform.Guest.ARM64_STAGE2 ? Kvm.arm64OnHostMm(scope) : Kvm.NONE;

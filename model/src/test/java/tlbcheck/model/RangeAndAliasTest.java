@@ -111,6 +111,26 @@ class RangeAndAliasTest {
     }
 
     @Test
+    @DisplayName("a scope's writable pages start mapped read-write, the rest read-only, and the scope text says so")
+    void writablePages() {
+        Scope scope = Scope.of(2, 0, 3, 4).withAliases(1).withWritable(1);
+        State s = new Model(Variants.V5, scope).initial();
+        assertEquals(Pte.valid(0, Perm.RW), s.pte(0), "the first page is writable");
+        assertEquals(Pte.valid(1, Perm.RO), s.pte(1));
+        assertEquals(Pte.valid(0, Perm.RO), s.pte(2), "its alias is a read-only second mapping");
+        assertEquals("2cpu-0smmu-3page-4frame-1alias-1writable", scope.toString());
+        assertEquals(scope, Scope.parse(scope.toString()));
+        assertEquals(scope, Scope.parse("2,0,3,4,1,1,1"), "a plain seventh count is the writable pages");
+        assertEquals(Scope.of(1, 0, 1, 2).withWritable(1), Scope.of(2, 0, 3, 4).withWritable(2).narrowed(1, 0, 1, 2),
+                "narrowing to fewer pages keeps the first pages as they start");
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Scope.parse("2cpu-1smmu-2page-2frame-3writable"))
+                .getMessage().contains("writable=3 is outside 0..2 (the first pages start writable, so at most every page)"));
+        assertTrue(assertThrows(IllegalArgumentException.class,
+                () -> new Model(Variants.V10, Variants.V10.scope().withWritable(1)))
+                .getMessage().contains("drop '-1writable'"), "under a stage-2 block the process maps nothing at the start");
+    }
+
+    @Test
     @DisplayName("scopes name ranges and aliases, and old scope strings read as before")
     void scopeText() {
         assertEquals(Scope.of(2, 1, 4, 5), Scope.parse("2cpu-1smmu-4page-5frame"));

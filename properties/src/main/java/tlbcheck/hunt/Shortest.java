@@ -98,7 +98,7 @@ public final class Shortest {
         for (int frames = hunt.frames(); frames >= 1; frames--) {
             Scope s;
             try {
-                s = new Scope(cpus, smmus, pages, frames, hunt.range(), hunt.aliases());
+                s = hunt.narrowed(cpus, smmus, pages, frames);
             } catch (IllegalArgumentException e) {
                 break;
             }

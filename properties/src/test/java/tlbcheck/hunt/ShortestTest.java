@@ -71,11 +71,12 @@ class ShortestTest {
         int pages = Math.max(named[1], hunt.range());
         int frames = hunt.frames();
         while (frames > 1 && fits(pages, frames - 1)
-                && violatesAtItsEnd(new Model(model.variant(), new Scope(named[0], smmus, pages, frames - 1, hunt.range(), 0)),
+                && violatesAtItsEnd(new Model(model.variant(), new Scope(named[0], smmus, pages, frames - 1, hunt.range(), 0,
+                        Math.min(hunt.writable(), pages))),
                         invariant, best.steps())) {
             frames--;
         }
-        Scope own = new Scope(named[0], smmus, pages, frames, hunt.range(), hunt.aliases());
+        Scope own = new Scope(named[0], smmus, pages, frames, hunt.range(), hunt.aliases(), Math.min(hunt.writable(), pages));
         assertTrue(violatesAtItsEnd(new Model(model.variant(), own), invariant, best.steps()), where + "not in " + own);
         assertEquals(own.equals(hunt) ? Option.none() : Option.some(own), Shortest.traceScope(model, invariant, best.steps()),
                 where + "the trace's own scope");

