@@ -282,6 +282,28 @@ class KernelPiecesTest {
     }
 
     @Test
+    @DisplayName("a condition of one's own: When runs its ops if it holds on the state and the procedure, skips them if not, and says which")
+    void ownCondition() {
+        tlbcheck.model.kernel.Condition pending = tlbcheck.model.kernel.Condition.of("mm_tlb_flush_pending",
+                (st, r) -> st.locks().tlbFlushPending() > 0);
+        Procedure p = Procedure.of("wp", Trigger.ANY, MmapLock.READ,
+                tlbcheck.model.kernel.When.of(pending, FlushTlbPage.broadcast("flush_tlb_page").always()), MmapUnlock.READ);
+        tlbcheck.model.kernel.SkipUnless check = (tlbcheck.model.kernel.SkipUnless) p.op(1);
+        assertEquals("check mm_tlb_flush_pending", check.name());
+        assertEquals("if mm_tlb_flush_pending", tlbcheck.model.kernel.When.of(pending, PtlLock.INSTANCE).name());
+        Model m = new Model(Variants.V5);
+        Running at = Running.start(0, 0, false, -1).jump(1);
+        State idle = m.initial().withRunning(0, at);
+        State flushing = idle.withLocks(idle.locks().withTlbFlushPending(1));
+        assertEquals(2, check.apply(m, flushing, 0, at).running(0).get().pc(), "a flush is pending: the flush runs");
+        assertEquals(3, check.apply(m, idle, 0, at).running(0).get().pc(), "none pending: skipped");
+        assertEquals("not mm_tlb_flush_pending", check.skipReason(m, idle, 0, at), "the reason names the check, not the PTE");
+        assertEquals("PTE is " + idle.pte(0) + ": not pte_none",
+                new tlbcheck.model.kernel.SkipUnless(PteCondition.INVALID, 1).skipReason(m, idle, 0, at));
+        assertThrows(IllegalArgumentException.class, () -> tlbcheck.model.kernel.Condition.of(" ", (st, r) -> true));
+    }
+
+    @Test
     @DisplayName("mmu_lock: taken and dropped, a bookkeeping op")
     void mmuLock() {
         assertEquals("lock mmu_lock", tlbcheck.model.kernel.KvmLock.LOCK.name());

@@ -41,6 +41,7 @@ import tlbcheck.model.kernel.S2RelaxPerms;
 import tlbcheck.model.kernel.S2Tlbi;
 import tlbcheck.model.kernel.SetPteNewFrame;
 import tlbcheck.model.kernel.SetPteWritable;
+import tlbcheck.model.kernel.PteCondition;
 import tlbcheck.model.kernel.SkipUnless;
 import tlbcheck.model.kernel.SkipUnlessBbm2;
 import tlbcheck.model.kernel.TlbBatch;
@@ -519,7 +520,8 @@ final class Footprint {
             set(pte(r.page()) | global, global);  // frees the frame unless its PTE maps it
         } else if (op instanceof RangeStart || op instanceof RangeEnd) {
             set(0, 0);  // the procedure's own flag
-        } else if (op instanceof SkipUnless || op instanceof Goto || op instanceof OrigPte) {
+        } else if (op instanceof SkipUnless skip && skip.condition() instanceof PteCondition || op instanceof Goto
+                || op instanceof OrigPte) {
             set(op instanceof Goto ? 0 : pte(r.page()), 0);  // reads its PTE; its own locals are the procedure's
         } else if (op instanceof TlbBatch b) {
             // Setting the batched flag is a lock bit; flushing the batch drops every page from every TLB, and only

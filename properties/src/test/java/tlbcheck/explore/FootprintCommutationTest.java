@@ -40,7 +40,7 @@ class FootprintCommutationTest {
     static Scope wide(Variant v) {
         Scope small = v.smallScope();
         boolean guest = v.platform().guest() != tlbcheck.model.Platform.Guest.NONE;
-        return new Scope(3, small.smmus() > 0 ? 2 : 0, 3, 4, small.range(), guest ? 0 : 1);
+        return new Scope(3, small.smmus() > 0 ? 2 : 0, 3, 4, small.range(), guest ? 0 : 1, small.writable());
     }
 
     private static void check(Variant variant, Scope scope, int states) {
@@ -90,6 +90,40 @@ class FootprintCommutationTest {
                 independent, pairs);
         if (variant.name().equals("V5")) {
             assertTrue(independent > pairs / 10, "V5 has independent steps; found " + independent + " of " + pairs);
+        }
+    }
+
+    /**
+     * A condition of one's own may read anything, so the step that checks it touches everything: it commutes with
+     * nothing, and the sleep sets never take it for independent. A built-in check of the PTE reads that PTE only.
+     */
+    @org.junit.jupiter.api.Test
+    void ownConditionTouchesEverything() {
+        tlbcheck.model.kernel.Condition pending = tlbcheck.model.kernel.Condition.of("mm_tlb_flush_pending",
+                (st, r) -> st.locks().tlbFlushPending() > 0);
+        for (tlbcheck.model.kernel.Condition c : new tlbcheck.model.kernel.Condition[] {pending,
+                tlbcheck.model.kernel.PteCondition.READ_ONLY}) {
+            tlbcheck.model.kernel.Procedure p = tlbcheck.model.kernel.Procedure.of("wp", tlbcheck.model.kernel.Trigger.ANY,
+                    tlbcheck.model.kernel.MmapLock.READ, tlbcheck.model.kernel.When.of(c,
+                            tlbcheck.model.kernel.FlushTlbPage.broadcast("flush_tlb_page").always()),
+                    tlbcheck.model.kernel.MmapUnlock.READ);
+            Variant v = tlbcheck.model.Variants.V5.withKernel("own", "one's own check",
+                    tlbcheck.model.kernel.Kernel.of("own", p));
+            Model model = new Model(v, Scope.of(2, 1, 2, 3));
+            State s = model.initial();
+            s = model.fire(s, new tlbcheck.model.step.Start(0, "wp", 0, false)).after();
+            // The check is silent: the step that takes mmap_read_lock makes it too.
+            org.junit.jupiter.api.Assertions.assertEquals(c == pending ? 3 : 2, model.fire(s,
+                    new tlbcheck.model.step.Advance(0)).after().running(0).get().pc(),
+                    "past the check: no flush pending, a read-only PTE");
+            Footprint f = new Footprint(model);
+            f.of(s, new tlbcheck.model.step.Advance(0));
+            if (c == pending) {
+                org.junit.jupiter.api.Assertions.assertEquals(Footprint.EVERYTHING, f.reads, "reads");
+                org.junit.jupiter.api.Assertions.assertEquals(Footprint.EVERYTHING, f.writes, "writes");
+            } else {
+                org.junit.jupiter.api.Assertions.assertNotEquals(Footprint.EVERYTHING, f.reads, "the PTE's check reads its PTE");
+            }
         }
     }
 }

@@ -7,14 +7,12 @@ import io.vavr.collection.Array;
 import io.vavr.control.Option;
 import java.util.List;
 import tlbcheck.model.Catalogue;
-import tlbcheck.model.Model;
-import tlbcheck.model.Running;
 import tlbcheck.model.Scope;
-import tlbcheck.model.State;
 import tlbcheck.model.Variant;
 import tlbcheck.model.Variants;
 import tlbcheck.model.invariant.Invariant;
 import tlbcheck.model.kernel.AllocFrame;
+import tlbcheck.model.kernel.Condition;
 import tlbcheck.model.kernel.FlushTlbPage;
 import tlbcheck.model.kernel.FreeOldFrame;
 import tlbcheck.model.kernel.Kernel;
@@ -36,7 +34,7 @@ import tlbcheck.model.kernel.When;
 
 /**
  * 6ce64428d620 "mm/userfaultfd: fix memory corruption due to writeprotect" (Nadav Amit, 2021), first written from the
- * README by a first-time user; the one op of its own is the fix's check.
+ * README by a first-time user; the fix is one condition of its own and the flush it guards.
  * UFFDIO_WRITEPROTECT: mwriteprotect_range -> change_protection under mmap_read_lock, flush deferred to the end of
  * change_protection_range (inc/dec_tlb_flush_pending around it). A write fault on the now read-only PTE copies the
  * page (wp_page_copy) while another CPU still writes the old page through a stale writable TLB entry: lost write.
@@ -55,21 +53,14 @@ public final class UffdWriteProtect implements Catalogue {
             Op.named("dec_tlb_flush_pending", TlbFlushPending.DEC),
             MmapUnlock.READ);
 
-    /** The fix's check in do_wp_page, under the PTL: flush this page if some flush is pending on the mm. */
-    record FlushIfPending() implements Op {
-        @Override public String name() {
-            return "do_wp_page: userfaultfd_wp && mm_tlb_flush_pending -> flush_tlb_page (TLBI IS)";
-        }
-        @Override public boolean invalidates() { return true; }
-        @Override public String skipReason(Model model, State state, int cpu, Running running) {
-            return "mm_tlb_flush_pending is 0";
-        }
-        @Override public State apply(Model model, State state, int cpu, Running running) {
-            if (state.locks().tlbFlushPending() == 0) return state.withRunning(cpu, running.next());
-            State s = state.broadcastTlbi(running.page(), model.platform().btm());
-            return s.withRunning(cpu, running.flushed().next());
-        }
-    }
+    /**
+     * The fix's check in do_wp_page, under the PTL: {@code userfaultfd_wp(vma) && mm_tlb_flush_pending(mm)} (every VMA
+     * here is uffd-wp), then flush this page though the fault changed no PTE yet. do_wp_page runs only on a PTE still
+     * read-only when the fault takes the PTL, hence the READ_ONLY around it.
+     */
+    static final When FLUSH_IF_PENDING = When.of(
+            Condition.of("userfaultfd_pte_wp && mm_tlb_flush_pending", (s, r) -> s.locks().tlbFlushPending() > 0),
+            FlushTlbPage.broadcast("flush_tlb_page").always());
 
     static final MmPaths P = MmPaths.LINUX_6_4;
 
@@ -78,7 +69,7 @@ public final class UffdWriteProtect implements Catalogue {
      * ({@link MmPaths#cow}), with do_wp_page's part under the PTL, where the fix puts its check.
      */
     static Procedure cow(boolean fixed) {
-        Op entry = fixed ? Seq.of("do_wp_page", OrigPte.INSTANCE, When.of(READ_ONLY, new FlushIfPending()))
+        Op entry = fixed ? Seq.of("do_wp_page", OrigPte.INSTANCE, When.of(READ_ONLY, FLUSH_IF_PENDING))
                 : Seq.of("do_wp_page", OrigPte.INSTANCE);
         return Procedure.of("cow", Trigger.PTE_READ_ONLY,
                 MmapLock.READ, PtlLock.INSTANCE, entry, PtlUnlock.INSTANCE,

@@ -3,9 +3,10 @@ package tlbcheck.model.kernel;
 import tlbcheck.model.Perm;
 import tlbcheck.model.Pte;
 import tlbcheck.model.Running;
+import tlbcheck.model.State;
 
-/** What a kernel path checks of the PTE under the page-table lock before it acts. */
-public enum PteCondition {
+/** What a kernel path checks of the PTE under the page-table lock before it acts: the built-in {@link Condition}s. */
+public enum PteCondition implements Condition {
     INVALID("pte_none") {
         @Override public boolean test(Pte pte, boolean write) { return pte.none(); }
     },
@@ -42,22 +43,21 @@ public enum PteCondition {
         this.text = text;
     }
 
+    @Override
     public String text() {
         return text;
     }
 
     public abstract boolean test(Pte pte, boolean write);
 
-    /**
-     * Whether the check reads the PTE the fault read ({@link OrigPte}), as its last use: the check forgets it after,
-     * so that two states that differ only in a value nothing reads again are one (a dead variable, to the search).
-     */
-    public boolean readsOrigPte() {
-        return false;
-    }
-
     /** The condition, for a procedure in flight: what it read earlier is in its {@link Running}. */
     public boolean test(Pte pte, Running running) {
         return test(pte, running.write());
+    }
+
+    /** The condition on the PTE of the procedure's page. */
+    @Override
+    public boolean test(State state, Running running) {
+        return test(state.pte(running.page()), running);
     }
 }

@@ -4,8 +4,8 @@ import tlbcheck.model.Model;
 import tlbcheck.model.Running;
 import tlbcheck.model.State;
 
-/** The flattened form of {@link When}: reads the PTE and jumps over {@code skip} ops unless the condition holds. */
-public record SkipUnless(PteCondition condition, int skip) implements Op {
+/** The flattened form of {@link When}: checks the condition and jumps over {@code skip} ops unless it holds. */
+public record SkipUnless(Condition condition, int skip) implements Op {
 
     @Override
     public boolean bookkeeping() {
@@ -17,7 +17,7 @@ public record SkipUnless(PteCondition condition, int skip) implements Op {
         return "check " + condition.text();
     }
 
-    /** Checks the PTE under the page-table lock the procedure holds. */
+    /** Checks the PTE under the page-table lock the procedure holds, or what is one's own to check. */
     @Override
     public boolean silent() {
         return true;
@@ -25,12 +25,13 @@ public record SkipUnless(PteCondition condition, int skip) implements Op {
 
     @Override
     public String skipReason(Model model, State state, int cpu, Running running) {
-        return "PTE is " + state.pte(running.page()) + ": not " + condition.text();
+        return condition instanceof PteCondition ? "PTE is " + state.pte(running.page()) + ": not " + condition.text()
+                : "not " + condition.text();
     }
 
     @Override
     public State apply(Model model, State state, int cpu, Running running) {
-        boolean holds = condition.test(state.pte(running.page()), running);
+        boolean holds = condition.test(state, running);
         Running next = running.jump(holds ? 1 : 1 + skip);
         return state.withRunning(cpu, condition.readsOrigPte() ? next.withSnapshot(0) : next);
     }

@@ -5,10 +5,13 @@ import tlbcheck.model.Model;
 import tlbcheck.model.Running;
 import tlbcheck.model.State;
 
-/** Ops that run only if the PTE, read when the procedure reaches them, meets a condition. */
-public record When(PteCondition condition, Array<Op> body) implements Op {
+/**
+ * Ops that run only if a condition holds when the procedure reaches them: a check of the PTE ({@link PteCondition}), or
+ * one of one's own ({@link Condition#of}).
+ */
+public record When(Condition condition, Array<Op> body) implements Op {
 
-    public static When of(PteCondition condition, Op... body) {
+    public static When of(Condition condition, Op... body) {
         return new When(condition, Array.of(body));
     }
 
