@@ -8,6 +8,7 @@ import tlbcheck.model.State;
 import tlbcheck.model.kernel.AllocFrame;
 import tlbcheck.model.kernel.ClearPte;
 import tlbcheck.model.kernel.CopyToNewFrame;
+import tlbcheck.model.kernel.FlushTlbMmIfNested;
 import tlbcheck.model.kernel.FlushTlbPage;
 import tlbcheck.model.kernel.FreeOldFrame;
 import tlbcheck.model.kernel.Goto;
@@ -547,6 +548,15 @@ final class Footprint {
             long ps = pagesOf(r, r.pages() > f.mmAbove());
             long slots = f.broadcast() ? slotsOf(ps) : cpuSlotsOf(cpu, ps);
             set(slots, slots | owingOn(s, ps));
+        } else if (op instanceof FlushTlbMmIfNested) {
+            // Reads tlb_flush_pending; when another gather is pending, drops every page from every TLB.
+            if (s.locks().tlbFlushPending() <= 1) {
+                set(global, 0);
+                return true;
+            }
+            long all = pagesOf(r, true);
+            long slots = slotsOf(all);
+            set(global | slots, slots | owingOn(s, all));
         } else if (op instanceof NotifySecondary n) {
             // The SMMUs' entries only; under BTM the CPU's broadcast TLBI did it, and this drops nothing.
             if (n.onlyAfterFlush() && !r.wrotePte() || model.platform().btm()) {

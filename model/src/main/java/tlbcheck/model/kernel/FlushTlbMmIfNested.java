@@ -11,8 +11,30 @@ import tlbcheck.model.State;
  * One TLBI by ASID, broadcast; with {@code secondary}, the notifier call the gather's flush makes (Linux 6.4:
  * {@code tlb_flush_mmu_tlbonly} -> {@code mmu_notifier_invalidate_range}; 6.6: {@code flush_tlb_mm} ->
  * {@code arch_invalidate_secondary_tlbs}), one command for the whole ASID.
+ *
+ * @param folded whether it runs within the step before it ({@link #folded}) rather than as a step of its own
  */
-public record FlushTlbMmIfNested(boolean secondary) implements Op {
+public record FlushTlbMmIfNested(boolean secondary, boolean folded) implements Op {
+
+    /** The check as a step of its own, where the catalogue's madvise has it. */
+    public FlushTlbMmIfNested(boolean secondary) {
+        this(secondary, false);
+    }
+
+    /**
+     * The check within the step before it: munmap's {@code tlb_finish_mmu}, where no other gather can be pending
+     * unless a zap that takes no mmap lock runs (a truncate's {@code unmap_mapping_range}), so that the check costs the
+     * search no step where it does nothing. Where it flushes, the flush runs with the step before it, no later than the
+     * kernel's (model/README.md, deliberate differences).
+     */
+    public static FlushTlbMmIfNested folded(boolean secondary) {
+        return new FlushTlbMmIfNested(secondary, true);
+    }
+
+    @Override
+    public boolean silent() {
+        return folded;
+    }
 
     @Override
     public String name() {

@@ -120,8 +120,8 @@ public record MmPaths(String name, Seq ptepSetAccessFlags, Seq flushTlbRange, Se
      * under {@code mmap_write_lock}, which is then downgraded to read; {@code tlb_gather_mmu}; {@code unmap_vmas}
      * opens the notifier range around {@code zap_pte_range}, which clears the PTEs under the PTL (flushing there
      * only when {@code force_flush}); the flush comes from {@code tlb_end_vma} (arm64 has no
-     * {@code MMU_GATHER_MERGE_VMAS}), before the range ends; {@code tlb_finish_mmu} frees the gathered pages and
-     * drops {@code tlb_flush_pending}. The write lock is kept to the end here: once the VMAs are detached no fault or
+     * {@code MMU_GATHER_MERGE_VMAS}), before the range ends; {@code tlb_finish_mmu} flushes the whole mm if another
+     * gather is pending ({@link #tlbFinishMmuNested}), frees the gathered pages and drops {@code tlb_flush_pending}. The write lock is kept to the end here: once the VMAs are detached no fault or
      * madvise finds the range, so the read lock admits nobody the write lock keeps out of it (model/README.md,
      * deliberate differences).
      */
@@ -129,7 +129,17 @@ public record MmPaths(String name, Seq ptepSetAccessFlags, Seq flushTlbRange, Se
         return Procedure.ranged("unmap", Trigger.ANY,
                 MmapLock.WRITE, TLB_GATHER_MMU, rangeStart, PtlLock.INSTANCE, TlbBatch.FLUSH_PENDING,
                 ClearPte.UNMAP, PtlUnlock.INSTANCE, tlbFlushMmu,
-                rangeEnd, FreeOldFrame.INSTANCE, TLB_FINISH_MMU, MmapUnlock.WRITE);
+                rangeEnd, tlbFinishMmuNested(), FreeOldFrame.INSTANCE, TLB_FINISH_MMU, MmapUnlock.WRITE);
+    }
+
+    /**
+     * {@code tlb_finish_mmu}'s flush of the whole mm when another gather is pending (99baac21e458), folded into the
+     * step before it ({@link FlushTlbMmIfNested#folded}): munmap holds the mmap write lock, so only a zap that takes no
+     * mmap lock can be pending beside it, and a zap that found a PTE another such zap cleared and has not flushed yet
+     * owes that flush ({@link ClearPte#UNMAP}). It notifies where this version's gather flush does.
+     */
+    FlushTlbMmIfNested tlbFinishMmuNested() {
+        return FlushTlbMmIfNested.folded(tlbFlushMmu.ops().exists(op -> op.unwrapped() instanceof NotifySecondary));
     }
 
     /**
@@ -141,7 +151,7 @@ public record MmPaths(String name, Seq ptepSetAccessFlags, Seq flushTlbRange, Se
         return Procedure.ranged("unmap", Trigger.ANY,
                 MmapLock.WRITE, TLB_GATHER_MMU, rangeStart, PtlLock.INSTANCE, TlbBatch.FLUSH_PENDING,
                 ClearPte.UNMAP, PtlUnlock.INSTANCE, rangeEnd, tlbFlushMmu,
-                FreeOldFrame.INSTANCE, TLB_FINISH_MMU, MmapUnlock.WRITE);
+                tlbFinishMmuNested(), FreeOldFrame.INSTANCE, TLB_FINISH_MMU, MmapUnlock.WRITE);
     }
 
     public MmPaths withPtepClearFlushNotify(Seq ops) {
@@ -182,11 +192,11 @@ public record MmPaths(String name, Seq ptepSetAccessFlags, Seq flushTlbRange, Se
      * {@code kernel().plus(paths.madvDontneed())}.
      */
     public Procedure madvDontneed() {
-        boolean notifies = tlbFlushMmu.ops().exists(op -> op.unwrapped() instanceof NotifySecondary);
         return Procedure.ranged("madv_dontneed", Trigger.ANY,
                 MmapLock.READ, TLB_GATHER_MMU, rangeStart, PtlLock.INSTANCE, TlbBatch.FLUSH_PENDING,
                 ClearPte.UNMAP, PtlUnlock.INSTANCE, tlbFlushMmu, rangeEnd,
-                new FlushTlbMmIfNested(notifies), FreeOldFrame.INSTANCE, TLB_FINISH_MMU, MmapUnlock.READ);
+                new FlushTlbMmIfNested(tlbFinishMmuNested().secondary()), FreeOldFrame.INSTANCE, TLB_FINISH_MMU,
+                MmapUnlock.READ);
     }
 
     /** The standard procedures (model/README.md), with the secondary invalidation where these paths put it. */
