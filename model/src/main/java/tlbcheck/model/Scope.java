@@ -82,6 +82,15 @@ public record Scope(int cpus, int smmus, int pages, int frames, int range, int a
      * (named, in any order; a plain fifth, sixth and seventh count are range, aliases and writable).
      */
     public static Scope parse(String text) {
+        return parse(text, Scope.of(1, 0, 1, 1));
+    }
+
+    /**
+     * {@link #parse(String)}, where the range, aliases and writable pages the text does not name are those of
+     * {@code base}: a scope given on the command line for a variant keeps what the variant's own scope has beyond the
+     * four counts (a range an mremap needs, the aliases a shared frame needs) unless it names them, e.g. "-1range".
+     */
+    public static Scope parse(String text, Scope base) {
         String[] parts = text.trim().split("[,\\-]");
         if (parts.length < 4 || parts.length > 7) {
             throw new IllegalArgumentException("scope '" + text + "' must name four counts, e.g. 2cpu-1smmu-4page-5frame,"
@@ -91,24 +100,37 @@ public record Scope(int cpus, int smmus, int pages, int frames, int range, int a
         for (int i = 0; i < 4; i++) {
             n[i] = count(text, parts[i]);
         }
-        int range = 1;
-        int aliases = 0;
-        int writable = 0;
+        int range = base.range();
+        int aliases = base.aliases();
+        int writable = base.writable();
+        boolean[] named = new boolean[3];
         for (int i = 4; i < parts.length; i++) {
             String word = parts[i].trim().replaceAll("[0-9]", "");
             int value = count(text, parts[i]);
             if (word.startsWith("alias") || word.isEmpty() && i == 5) {
                 aliases = value;
+                named[1] = true;
             } else if (word.equals("range") || word.isEmpty() && i == 4) {
                 range = value;
+                named[0] = true;
             } else if (word.equals("writable") || word.isEmpty() && i == 6) {
                 writable = value;
+                named[2] = true;
             } else {
                 throw new IllegalArgumentException("scope '" + text + "': '" + parts[i] + "' is neither a range"
                         + " (e.g. 2range), aliases (e.g. 1alias) nor writable pages (e.g. 1writable)");
             }
         }
-        return new Scope(n[0], n[1], n[2], n[3], range, aliases, writable);
+        try {
+            return new Scope(n[0], n[1], n[2], n[3], range, aliases, writable);
+        } catch (IllegalArgumentException e) {
+            String kept = (named[0] || range == 1 ? "" : " -" + range + "range")
+                    + (named[1] || aliases == 0 ? "" : " -" + aliases + "alias")
+                    + (named[2] || writable == 0 ? "" : " -" + writable + "writable");
+            if (kept.isEmpty()) throw e;
+            throw new IllegalArgumentException(e.getMessage() + "; kept from " + base + ":" + kept
+                    + " (name them in the scope to change them, e.g. -1range, -0alias, -0writable)", e);
+        }
     }
 
     private static int count(String text, String part) {

@@ -143,6 +143,14 @@ class RangeAndAliasTest {
                 .getMessage().contains("range=3 is outside 1..2"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> Scope.parse("2cpu-1smmu-2page-2frame-2ranges-x"))
                 .getMessage().contains("neither a range"));
+        // A scope given for a variant keeps what the variant's scope has beyond the four counts, unless it names it.
+        Scope variants = Scope.of(2, 0, 2, 2).withRange(2).withWritable(1);
+        assertEquals(Scope.of(3, 0, 2, 3).withRange(2).withWritable(1), Scope.parse("3,0,2,3", variants));
+        assertEquals(Scope.of(3, 0, 2, 3), Scope.parse("3,0,2,3-1range-0writable", variants));
+        assertEquals(Scope.of(3, 0, 2, 3), Scope.parse("3,0,2,3"), "alone, a scope has none");
+        String kept = assertThrows(IllegalArgumentException.class, () -> Scope.parse("2,0,1,2", variants)).getMessage();
+        assertTrue(kept.startsWith("scope range=2 is outside 1..1") && kept.contains("; kept from"
+                + " 2cpu-0smmu-2page-2frame-2range-1writable: -2range -1writable (name them in the scope to change them"), kept);
     }
 
     @Test

@@ -135,7 +135,8 @@ public final class Main implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "VARIANT", description = "a variant's name or row, e.g. V7") String variant;
         @Parameters(index = "1", paramLabel = "INVARIANT", description = "an invariant's name or number, e.g. 6") String invariant;
 
-        @Option(names = "--scope", description = "e.g. 2,1,1,2 (default: the variant's small scope)") String scope;
+        @Option(names = "--scope", description = "e.g. 2,1,1,2 or 2cpu-0smmu-2page-3frame-2range (default: the variant's"
+                + " small scope, whose range, aliases and writable pages a scope that does not name them keeps)") String scope;
         @Option(names = "--fixed-by", split = ",", description = "variants that must hold on the same steps") List<String> fixedBy;
         @Option(names = "--out", defaultValue = "counterexamples", description = "directory (default: ${DEFAULT-VALUE})") Path out;
 
@@ -143,7 +144,7 @@ public final class Main implements Callable<Integer> {
         public Integer call() {
             Variant v = Catalogues.get().variant(variant);
             Invariant inv = Catalogues.get().invariant(invariant);
-            Model model = new Model(v, scope == null ? v.smallScope() : Scope.parse(scope));
+            Model model = new Model(v, scope == null ? v.smallScope() : Scope.parse(scope, v.smallScope()));
             ExploreResult r = Explorer.explore(model, inv, Explorer.Config.defaults().withProgress(10), System.out::println);
             System.out.println(r.verdict());
             if (!r.violated()) return 1;

@@ -39,7 +39,8 @@ public final class ExhaustiveCheck {
      * under {@code -Pdeep-hunt} and {@code -Pdeep-explore} {@link #reviewerScope}, else the variant's small scope.
      */
     static Scope scope(Variant variant) {
-        return HuntSettings.get("tlbcheck.exploreScope").orElse(HuntSettings.get("tlbcheck.scope")).map(Scope::parse)
+        return HuntSettings.get("tlbcheck.exploreScope").orElse(HuntSettings.get("tlbcheck.scope"))
+                .map(text -> Scope.parse(text, variant.smallScope()))
                 .getOrElse(() -> HuntSettings.deep() || HuntSettings.exploreOnly() ? reviewerScope(variant)
                         : variant.smallScope());
     }

@@ -99,7 +99,8 @@ class HuntPropertiesTest {
 
     /** The hunt of one row, with its progress lines (the deep hunt's) marked by the row's position. */
     static HuntResult hunt(Variant variant, Invariant invariant, String position) {
-        Scope scope = HuntSettings.get("tlbcheck.scope").map(Scope::parse).getOrElse(variant.scope());
+        Scope scope = HuntSettings.get("tlbcheck.scope").map(text -> Scope.parse(text, variant.scope()))
+                .getOrElse(variant.scope());
         Model model = new Model(variant, scope);
         return Hunt.run(model, invariant, config(variant, invariant), line -> System.out.println(position + line));
     }

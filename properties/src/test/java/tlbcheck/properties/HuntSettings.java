@@ -98,14 +98,16 @@ final class HuntSettings {
             try {
                 tlbcheck.model.Scope.parse(v);
             } catch (IllegalArgumentException e) {
-                throw bad("tlbcheck.exploreScope", v, "CPUs, SMMUs, pages, frames, e.g. 2,1,2,3 (" + e.getMessage() + ")");
+                throw bad("tlbcheck.exploreScope", v, "CPUs, SMMUs, pages, frames, e.g. 2,1,2,3, then optionally"
+                        + " -2range, -1alias, -1writable (" + e.getMessage() + ")");
             }
         }
         for (String v : get("tlbcheck.scope")) {
             try {
                 tlbcheck.model.Scope.parse(v);
             } catch (IllegalArgumentException e) {
-                throw bad("tlbcheck.scope", v, "CPUs, SMMUs, pages, frames, e.g. 2,1,2,3 (" + e.getMessage() + ")");
+                throw bad("tlbcheck.scope", v, "CPUs, SMMUs, pages, frames, e.g. 2,1,2,3, then optionally -2range,"
+                        + " -1alias, -1writable (" + e.getMessage() + ")");
             }
         }
         for (String v : get("tlbcheck.variant")) {
