@@ -20,8 +20,8 @@ import tlbcheck.model.step.Step;
  * @param collisionOdds TLC's optimistic estimate that a fingerprint collision hid a state: n(l-n)/2^63 for n states
  *     of 63-bit fingerprints and l successors looked up (a transition back to its own state, or one a sleep set
  *     skipped, looks nothing up)
- * @param deadlocks reachable states in which no step at all is enabled (a modelling error: hardware
- *     and kernel can always do something)
+ * @param deadlocks reachable states in which no step at all is enabled while a procedure is in flight or a device
+ *     waits (a modelling error: it is stuck for good); a state at rest where nothing can move is an end, not counted
  * @param slept transitions fired and checked whose successor was neither encoded nor looked up, because a sleep set
  *     showed it is reached by another order of the same steps ({@link Explorer})
  */

@@ -217,8 +217,10 @@ public final class Explorer {
             }
             transitions += e;
             if (e == 0) {
-                deadlocks++;
-                minDeadlock = Math.min(minDeadlock, parentFp);
+                if (!atRest(s)) {
+                    deadlocks++;
+                    minDeadlock = Math.min(minDeadlock, parentFp);
+                }
                 return;
             }
             // The sleep set, then each step as it is taken: what a later successor's sleep set is drawn from.
@@ -316,6 +318,17 @@ public final class Explorer {
             for (LongBuffer p : parts) b += 8L * p.capacity();
             return b;
         }
+    }
+
+    /**
+     * A state where nothing is under way: no procedure in flight, no device waiting. One where nothing can move is an
+     * end, as SPIN's valid end state (every page unmapped by a kernel that has no fault to map it again), not a deadlock;
+     * a deadlock is a procedure or a device stuck, which no step will ever let go on.
+     */
+    static boolean atRest(State s) {
+        for (int c = 0; c < s.cpus(); c++) if (s.running(c).isDefined()) return false;
+        for (int d = 0; d < s.smmus(); d++) if (s.device(d).outstanding()) return false;
+        return true;
     }
 
     private ExploreResult run(Config config, Consumer<String> progress) {

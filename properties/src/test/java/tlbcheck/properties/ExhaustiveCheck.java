@@ -94,8 +94,9 @@ public final class ExhaustiveCheck {
 
         assertEquals(expected, r.observed(), () -> variant.name() + " / " + invariant.name() + ": " + r.verdict()
                 + r.trace().map(t -> "\n" + tlbcheck.report.Lanes.render(model, t) + r.violation().get()).getOrElse(""));
-        assertEquals(0, r.deadlocks(), () -> variant.name() + ": " + r.deadlocks() + " reachable states where nothing can"
-                + " move; the first:\n" + tlbcheck.report.Lanes.render(model, r.deadlockTrace().get()));
+        assertEquals(0, r.deadlocks(), () -> variant.name() + ": " + r.deadlocks() + " reachable states where a procedure"
+                + " in flight or a waiting device can never move again (a lock never released, a wait no step ends); the"
+                + " first:\n" + tlbcheck.report.Lanes.render(model, r.deadlockTrace().get()));
         if (r.violated()) {
             Replay.Outcome replay = Replay.run(model, r.trace().get(), List.of(invariant));
             assertEquals(r.trace().get().size(), replay.transitions().size(), "the shortest trace violates at its last step");
