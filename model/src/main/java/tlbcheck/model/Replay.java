@@ -61,7 +61,7 @@ public final class Replay {
             for (Invariant inv : invariants) {
                 Option<Violation> v = inv.check(model, t);
                 if (v.isDefined()) {
-                    return new Outcome(Array.ofAll(done), v);
+                    return new Outcome(Array.ofAll(done), Option.some(v.get().of(inv)));
                 }
             }
             s = t.after();

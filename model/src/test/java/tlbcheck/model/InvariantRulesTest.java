@@ -86,6 +86,35 @@ class InvariantRulesTest {
     }
 
     @Test
+    @DisplayName("a rule that passes on another rule's violation is refused on replay, naming both and the fix")
+    void aRuleReportsItsOwnViolations() {
+        Invariant borrowing = new Invariant() {
+            @Override public String name() { return "my-no-use-after-free"; }
+            @Override public int number() { return 0; }
+            @Override public String meaning() { return "as invariant 3"; }
+            @Override public Option<Violation> check(Model model, tlbcheck.model.Transition t) {
+                return NoUseAfterFree.INSTANCE.check(model, t);
+            }
+        };
+        Invariant own = new Invariant() {
+            @Override public String name() { return "my-no-use-after-free"; }
+            @Override public int number() { return 0; }
+            @Override public String meaning() { return "as invariant 3"; }
+            @Override public Option<Violation> check(Model model, tlbcheck.model.Transition t) {
+                return NoUseAfterFree.INSTANCE.check(model, t).map(v -> violation(v.explanation(), v.evidence()));
+            }
+        };
+        Scenario uafRun = new Scenario(unmapNoFlush).then(new CpuFill(1, 0), new Start(0, "unmap", 0, false)).finish(0);
+        java.util.List<tlbcheck.model.step.Step> uaf = uafRun.steps().asJava();
+        IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> Replay.run(uafRun.model(), uaf, List.of(borrowing)));
+        assertEquals("rule my-no-use-after-free (0) returned a violation of no-use-after-free (3): build a rule's"
+                + " violations with its own violation(explanation, evidence), e.g. NoUseAfterFree.INSTANCE.check(model, t)"
+                + ".map(v -> violation(v.explanation(), v.evidence()))", e.getMessage());
+        assertEquals("my-no-use-after-free", Replay.run(uafRun.model(), uaf, List.of(own)).violation().get().invariant());
+    }
+
+    @Test
     @DisplayName("the invariants are numbered as the catalogue numbers them")
     void catalogueNumbers() {
         assertEquals(List.of(1, 2, 3, 4, 5, 6, 7, 8, 9), Invariants.all().map(Invariant::number).sorted().toJavaList());

@@ -298,7 +298,7 @@ public final class CounterexampleFile {
             }
             Transition t = step.fire(model, s);
             done.add(t);
-            Option<Violation> v = l.invariant().check(model, t);
+            Option<Violation> v = l.invariant().check(model, t).map(x -> x.of(l.invariant()));
             if (v.isDefined()) {
                 if (i != steps.size() - 1) {
                     throw new ArchiveException(l.file(), l.stepLine(i), "the violation now comes at step " + (i + 1)

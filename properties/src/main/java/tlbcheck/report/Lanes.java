@@ -8,8 +8,8 @@ import tlbcheck.model.step.Step;
 /**
  * A counterexample as plain-text lanes, one column per actor and one row per step, at most 72
  * columns wide so it pastes into a review mail. A step's text starts in its actor's lane and runs
- * to the right; a CPU's lane shows ':' while it is inside a procedure. A text too long for the row is
- * cut with a note number, and the whole text is listed under the diagram.
+ * to the right; a CPU's lane shows ':' while it is inside a procedure and '.' while it is not. A text too long for
+ * the row is cut between two words with a note number, and the whole text is listed under the diagram.
  */
 public final class Lanes {
 
@@ -53,7 +53,11 @@ public final class Lanes {
             line = line.stripTrailing();
             if (line.length() > WIDTH) {
                 String mark = "~[" + (notes.size() + 1) + "]";
-                line = line.substring(0, WIDTH - mark.length()) + mark;
+                // Cut between two words where one ends near the edge, so that no name is cut in half.
+                int cut = WIDTH - mark.length();
+                int space = line.lastIndexOf(' ', cut);
+                if (space > Math.max(at, cut - 16)) cut = space;
+                line = line.substring(0, cut).stripTrailing() + mark;
                 notes.add(text);
             }
             out.append(line).append('\n');

@@ -48,7 +48,8 @@ class ArchiveReplayTest {
             for (String line : cx.lanes().split("\n")) {
                 assertTrue(line.length() <= Lanes.WIDTH, file + ": lane line wider than " + Lanes.WIDTH + ": " + line);
             }
-            assertTrue(cx.violated().startsWith("invariant " + cx.invariantNo()), file.toString());
+            assertTrue(cx.violated().startsWith("invariant " + cx.invariantNo()), file + ": 'violated' names another"
+                    + " invariant than 'invariantNo' " + cx.invariantNo() + ": " + cx.violated());
             assertFalse(cx.state().isBlank(), file.toString());
         }
     }
