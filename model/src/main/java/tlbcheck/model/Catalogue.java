@@ -34,6 +34,15 @@ public interface Catalogue {
         return Option.none();
     }
 
+    /**
+     * The hunt's walks for a pair whose bug the default 10,000 do not find (its row then fails with "lost its teeth",
+     * showing the shortest trace exhaustive search finds): more walks, still a count, so the verdict is the same on any
+     * machine. None: the default. {@code -Dtlbcheck.tries} and the deep hunt override it.
+     */
+    default Option<Integer> huntTries(Variant variant, Invariant invariant) {
+        return Option.none();
+    }
+
     /** Variants an archived counterexample of this pair must hold under (its fix). */
     default List<String> fixedBy(Variant variant, Invariant invariant) {
         return List.of();

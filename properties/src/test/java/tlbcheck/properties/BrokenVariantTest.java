@@ -59,4 +59,19 @@ class BrokenVariantTest {
         // And the unbroken V3 holds under the same budget.
         assertTrue(!Hunt.run(new Model(Variants.V3), NoStaleSecondaryTlb.INSTANCE, config.withTries(500)).violated());
     }
+
+    /**
+     * A row whose hunt found nothing says what exhaustive search of the small scope finds: the shortest trace and what
+     * to do when there is one, that there is none when there is not.
+     */
+    @Test
+    void aMissedViolationShowsWhatExhaustiveSearchFinds() {
+        String missed = HuntPropertiesTest.missedBy(V3_WITHOUT_NOTIFIER, NoStaleSecondaryTlb.INSTANCE);
+        assertTrue(missed.startsWith("Exhaustive search of " + V3_WITHOUT_NOTIFIER.smallScope() + " violates it in "), missed);
+        assertTrue(missed.contains("try -Dtlbcheck.tries=100000, and keep what finds it as the pair's Catalogue.huntTries"),
+                missed);
+        assertTrue(missed.contains("fault_upgrade") && missed.contains("invariant 1 (no-stale-secondary-tlb) violated"), missed);
+        String none = HuntPropertiesTest.missedBy(Variants.V3, NoStaleSecondaryTlb.INSTANCE);
+        assertTrue(none.startsWith("Exhaustive search of " + Variants.V3.smallScope() + " finds none either (holds"), none);
+    }
 }

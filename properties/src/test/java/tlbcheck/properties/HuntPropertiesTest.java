@@ -106,7 +106,7 @@ class HuntPropertiesTest {
     }
 
     private static HuntConfig config(Variant variant, Invariant invariant) {
-        return HuntSettings.config(variant.name() + "/" + invariant.name());
+        return HuntSettings.config(variant, invariant);
     }
 
     /** The row's verdict against its expectation, its counterexample archived, its line in the matrix. */
@@ -142,8 +142,30 @@ class HuntPropertiesTest {
         }
         fail(variant.name() + " was expected to violate " + invariant.name() + " but " + r.tries() + " tries ("
                 + r.steps() + " steps, stopped by " + r.stoppedBy() + ", seed " + config.seed()
-                + ") found nothing: the checker lost its teeth");
+                + ") found nothing: the checker lost its teeth. " + missedBy(variant, invariant));
         return r;
+    }
+
+    /** States exhaustive search may store when it looks for what a hunt missed: a count, so the answer is the same anywhere. */
+    static final long PROBE_STATES = 2_000_000;
+
+    /**
+     * What exhaustive search of the variant's small scope says of a violation the hunt did not find: the shortest trace,
+     * with what to do, or that it finds none either.
+     */
+    static String missedBy(Variant variant, Invariant invariant) {
+        Model small = new Model(variant, variant.smallScope());
+        tlbcheck.explore.ExploreResult e = tlbcheck.explore.Explorer.explore(small, invariant,
+                tlbcheck.explore.Explorer.Config.defaults().withMaxStates(PROBE_STATES));
+        if (e.violated()) {
+            return "Exhaustive search of " + small.scope() + " violates it in " + e.trace().get().size() + " steps (below),"
+                    + " so the bug is in the model and the walks missed it: try -Dtlbcheck.tries=100000, and keep what"
+                    + " finds it as the pair's Catalogue.huntTries; or leave out of the kernel the paths the bug does not"
+                    + " need, which the walks then do not spend their steps on.\n"
+                    + tlbcheck.report.Lanes.render(small, e.trace().get()) + e.violation().get();
+        }
+        return "Exhaustive search of " + small.scope() + " finds none either (" + e.verdict() + "): the bug is not in the"
+                + " model in these scopes, or it needs a larger one (-Dtlbcheck.exploreScope)";
     }
 
     /**

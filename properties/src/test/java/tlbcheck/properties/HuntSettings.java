@@ -36,6 +36,14 @@ final class HuntSettings {
     }
 
     /** The config of one property; without -Dtlbcheck.seed the seed is derived from the property's name. */
+    /** The hunt of a pair: {@link #config(String)}, with the walks its catalogue asks for unless the command line sets them. */
+    static HuntConfig config(tlbcheck.model.Variant variant, tlbcheck.model.invariant.Invariant invariant) {
+        HuntConfig config = config(variant.name() + "/" + invariant.name());
+        if (deep() || get("tlbcheck.tries").isDefined()) return config;
+        return tlbcheck.model.Catalogues.get().ownerOf(variant).flatMap(c -> c.huntTries(variant, invariant))
+                .map(config::withTries).getOrElse(config);
+    }
+
     static HuntConfig config(String propertyName) {
         long seed = number("tlbcheck.seed", com.google.common.hash.Hashing.murmur3_128()
                 .hashString(propertyName, java.nio.charset.StandardCharsets.UTF_8).asLong());
