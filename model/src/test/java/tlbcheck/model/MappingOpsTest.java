@@ -215,4 +215,34 @@ class MappingOpsTest {
         assertTrue(new tlbcheck.model.kernel.KvmRequestApicReload("site").apply(x86, x86.initial().withRunning(0, page0), 0, page0)
                 .kvm().apicReload());
     }
+
+    /**
+     * move_ptes moves the old address's PTE to the new one and flushes nothing: the old address's TLB entries are the
+     * procedure's debt until its own flush. It does nothing where the old address maps nothing, the new one is mapped,
+     * or the range has one page, and refuses a procedure that is not ranged.
+     */
+    @Test
+    @DisplayName("move_ptes: the PTE moves to the new address, the old address's entries stay cached and owed")
+    void movePtes() {
+        tlbcheck.model.kernel.MovePtes move = tlbcheck.model.kernel.MovePtes.INSTANCE;
+        Model m = new Model(Variants.V5, Scope.of(2, 0, 2, 2).withRange(2));
+        Running r = Running.start(0, 0, 2, false, -1);
+        State s = m.initial().withPte(1, Pte.INVALID).withFrame(1, false).withCpuTlb(1, 0, Pte.valid(0, Perm.RO));
+        State moved = move.apply(m, s.withRunning(0, r), 0, r);
+        assertEquals(Pte.INVALID, moved.pte(0));
+        assertEquals(Pte.valid(0, Perm.RO), moved.pte(1), "the same frame at the new address");
+        assertEquals(Pte.valid(0, Perm.RO), moved.cpuTlb(1, 0), "no flush: CPU1 still translates the old address");
+        assertTrue(moved.running(0).get().wrotePte());
+        assertEquals(Running.cpuBit(1), moved.running(0).get().owedOn(0), "the old address's flush is owed, to CPU1");
+        assertEquals(1, moved.running(0).get().pc());
+        for (State nothing : java.util.List.of(s.withPte(0, Pte.INVALID), m.initial())) {
+            State same = move.apply(m, nothing.withRunning(0, r), 0, r);
+            assertEquals(nothing.ptes(), same.ptes(), "nothing to move, or the new address is mapped");
+        }
+        Running one = Running.start(0, 0, false, -1);
+        assertEquals(s.ptes(), move.apply(m, s.withRunning(0, one), 0, one).ptes(), "a one-page range");
+        assertEquals("a one-page range has no other address to move to", move.skipReason(m, s, 0, one));
+        assertTrue(move.misplaced(tlbcheck.model.kernel.Procedure.of("m", tlbcheck.model.kernel.Trigger.ANY,
+                tlbcheck.model.kernel.SetPteWritable.INSTANCE), 0).isDefined());
+    }
 }

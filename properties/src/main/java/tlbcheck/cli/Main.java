@@ -150,12 +150,21 @@ public final class Main implements Callable<Integer> {
             if (!r.violated()) return 1;
             Counterexample cx = CounterexampleFile.of(model, inv, r.trace().get(), r.violation().get(), "-", "exhaustive",
                     fixedBy == null ? List.of() : fixedBy);
+            Path target = out.resolve(cx.fileName());
+            io.vavr.control.Option<String> before = readIfThere(target);
             Path written = CounterexampleFile.write(out, cx);
             CounterexampleFile.Loaded l = CounterexampleFile.read(written);
             CounterexampleFile.reproduce(l);
             for (String fix : cx.fixedBy()) CounterexampleFile.checkFixedBy(l, Catalogues.get().variant(fix));
-            System.out.println("wrote " + written);
+            boolean same = before.equals(readIfThere(written));
+            System.out.println((before.isEmpty() ? "wrote " : same ? "unchanged: " : "replaced ") + written
+                    + (before.isDefined() && !same ? " (it held another counterexample; git diff shows it)" : ""));
             return 0;
         }
+    }
+
+    /** A file's text, if there is one to read. */
+    private static io.vavr.control.Option<String> readIfThere(Path file) {
+        return io.vavr.control.Try.of(() -> java.nio.file.Files.readString(file)).toOption();
     }
 }

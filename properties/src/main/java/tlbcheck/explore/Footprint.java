@@ -24,11 +24,13 @@ import tlbcheck.model.kernel.KvmTranslate;
 import tlbcheck.model.kernel.MapNewFrame;
 import tlbcheck.model.kernel.MmapLock;
 import tlbcheck.model.kernel.MmapUnlock;
+import tlbcheck.model.kernel.MovePtes;
 import tlbcheck.model.kernel.NotifySecondary;
 import tlbcheck.model.kernel.Op;
 import tlbcheck.model.kernel.OrigPte;
 import tlbcheck.model.kernel.Procedure;
 import tlbcheck.model.kernel.PtlLock;
+import tlbcheck.model.kernel.PteCondition;
 import tlbcheck.model.kernel.PtlUnlock;
 import tlbcheck.model.kernel.RangeEnd;
 import tlbcheck.model.kernel.RangeStart;
@@ -42,7 +44,6 @@ import tlbcheck.model.kernel.S2RelaxPerms;
 import tlbcheck.model.kernel.S2Tlbi;
 import tlbcheck.model.kernel.SetPteNewFrame;
 import tlbcheck.model.kernel.SetPteWritable;
-import tlbcheck.model.kernel.PteCondition;
 import tlbcheck.model.kernel.SkipUnless;
 import tlbcheck.model.kernel.SkipUnlessBbm2;
 import tlbcheck.model.kernel.TlbBatch;
@@ -532,7 +533,7 @@ final class Footprint {
             else if (!s.locks().tlbFlushBatched() && !setsBatch(p)) set(global, 0);
             else set(all | global, slotsOf(all) | allRunning | global);
         } else if (op instanceof ClearPte || op instanceof WriteProtectPte || op instanceof SetPteWritable
-                || op instanceof SetPteNewFrame || op instanceof MapNewFrame) {
+                || op instanceof SetPteNewFrame || op instanceof MapNewFrame || op instanceof MovePtes) {
             // A PTE write re-points or keeps every TLB's entry for it, computes what it leaves stale from them and
             // from the other procedures' debts, and resets the no-progress count of the devices waiting on the page.
             long ps = pagesOf(r, r.pages() > 1);

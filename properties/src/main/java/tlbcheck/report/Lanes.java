@@ -56,7 +56,7 @@ public final class Lanes {
                 // Cut between two words where one ends near the edge, so that no name is cut in half.
                 int cut = WIDTH - mark.length();
                 int space = line.lastIndexOf(' ', cut);
-                if (space > Math.max(at, cut - 16)) cut = space;
+                if (space > Math.max(at, cut - 24)) cut = space;
                 line = line.substring(0, cut).stripTrailing() + mark;
                 notes.add(text);
             }

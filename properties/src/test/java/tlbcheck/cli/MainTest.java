@@ -85,4 +85,19 @@ class MainTest {
         String variant = runErr(2, "shortest", "V99", "1");
         assertTrue(variant.contains("unknown variant 'V99'"), variant);
     }
+
+    /** shortest says whether it wrote a new file, found the same one there, or replaced another counterexample. */
+    @Test
+    void shortestSaysWhatItDidToTheFile(@TempDir Path dir) throws Exception {
+        String[] args = {"shortest", "V4", "1", "--out", dir.toString()};
+        assertTrue(run(0, args).contains("wrote " + dir), "first");
+        assertTrue(run(0, args).contains("unchanged: " + dir), "the same trace again");
+        Path file;
+        try (var files = Files.list(dir)) {
+            file = files.findFirst().orElseThrow();
+        }
+        Files.writeString(file, Files.readString(file).replace("seed: '-'", "seed: '1'"));
+        String replaced = run(0, args);
+        assertTrue(replaced.contains("replaced " + file + " (it held another counterexample"), replaced);
+    }
 }
