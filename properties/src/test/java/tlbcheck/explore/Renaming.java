@@ -33,9 +33,8 @@ final class Renaming {
         Locks l = s.locks();
         Locks locks = new Locks(l.mmapReaders(), l.mmapWriter(), Array.of(ptl), l.tlbFlushPending(), l.rmapReaders(),
                 l.rmapWriter(), l.tlbFlushBatched());
-        @SuppressWarnings("unchecked")
-        Option<Running>[] running = new Option[s.cpus()];
-        for (int c = 0; c < s.cpus(); c++) running[cpus[c]] = s.running(c).map(r -> running(r, cpus, pages, frames));
+        java.util.List<Option<Running>> running = new java.util.ArrayList<>(java.util.Collections.nCopies(s.cpus(), Option.none()));
+        for (int c = 0; c < s.cpus(); c++) running.set(cpus[c], s.running(c).map(r -> running(r, cpus, pages, frames)));
         Array<Device> devices = s.devices().map(d -> d.outstanding()
                 ? new Device(d.status(), pages[d.page()], d.write(), d.noProgress()) : d);
         Kvm k = s.kvm();
@@ -49,7 +48,7 @@ final class Renaming {
                     k.apicFrame() < 0 ? k.apicFrame() : frames[k.apicFrame()], k.apicReload(), k.apicReloading(),
                     permuted(k.vcpuNoProgress(), cpus));
         }
-        return new State(Array.of(ptes), cpuTlbs, smmuTlbs, Array.of(rank), locks, Array.of(running), devices, kvm);
+        return new State(Array.of(ptes), cpuTlbs, smmuTlbs, Array.of(rank), locks, Array.ofAll(running), devices, kvm);
     }
 
     private static Running running(Running r, int[] cpus, int[] pages, int[] frames) {
