@@ -8,8 +8,9 @@ import tlbcheck.model.invariant.Invariant;
 import tlbcheck.model.invariant.Violation;
 
 /**
- * An invariant violated where any of these is (the first one's violation, in their order): the reachable space does
- * not depend on the invariant checked, so the rows a variant is expected to hold can share one exhaustive search.
+ * An invariant violated where any of these is (the first one's violation, in their order, reported as this rule's
+ * with the member's words): the reachable space does not depend on the invariant checked, so the rows a variant is
+ * expected to hold can share one exhaustive search.
  */
 record AnyOf(Array<Invariant> all) implements Invariant {
 
@@ -32,7 +33,7 @@ record AnyOf(Array<Invariant> all) implements Invariant {
     public Option<Violation> check(Model model, Transition t) {
         for (Invariant i : all) {
             Option<Violation> v = i.check(model, t);
-            if (v.isDefined()) return v;
+            if (v.isDefined()) return Option.some(violation(v.get().toString(), v.get().evidence()));
         }
         return Option.none();
     }
