@@ -24,7 +24,7 @@ class NamedOpTest {
     @Test
     void aBorrowedOpPrintsTheNameItIsGiven() {
         Procedure collapse = Procedure.of("collapse_huge_page", Trigger.PTE_VALID, MmapLock.WRITE, PtlLock.INSTANCE,
-                Op.named("pmdp_collapse_flush", ClearPte.MIGRATION), FlushTlbPage.broadcast("flush_tlb_range"),
+                Op.named("pmdp_collapse_flush", ClearPte.UNMAP), FlushTlbPage.broadcast("flush_tlb_range"),
                 PtlUnlock.INSTANCE, MmapUnlock.WRITE);
         Model model = new Model(Variants.V5.withKernel("V5+collapse", "V5 with khugepaged's collapse",
                 Variants.V5.kernel().plus(collapse)));
@@ -35,8 +35,14 @@ class NamedOpTest {
             s = model.fire(s, new Advance(0)).after();
         }
         assertTrue(trace.toString().contains("collapse_huge_page: pmdp_collapse_flush\n"), trace.toString());
-        assertTrue(!trace.toString().contains("set migration entry"), trace.toString());
-        assertEquals(Pte.Migration.of(0), s.pte(0), "the named op still does what it wraps");
+        assertTrue(!trace.toString().contains("clear PTE"), trace.toString());
+        assertEquals(Pte.INVALID, s.pte(0), "the named op still does what it wraps");
+        // A migration entry no new PTE replaces would keep the page unmapped and its frame held for good.
+        IllegalArgumentException stuck = assertThrows(IllegalArgumentException.class, () -> Procedure.of("collapse",
+                Trigger.PTE_VALID, PtlLock.INSTANCE, Op.named("pmdp_collapse_flush", ClearPte.MIGRATION), PtlUnlock.INSTANCE));
+        assertTrue(stuck.getMessage().startsWith("procedure collapse: op 2 'pmdp_collapse_flush' sets a migration entry,"
+                + " which only a migration's new PTE (SetPteNewFrame) after it replaces; to unmap the page use ClearPte.UNMAP"),
+                stuck.getMessage());
         assertThrows(IllegalArgumentException.class, () -> Op.named("x", Seq.of("y", ClearPte.UNMAP)));
     }
 }

@@ -35,6 +35,16 @@ public final class StateDiff {
         if (a.locks().mmapReaders() != b.locks().mmapReaders() || a.locks().mmapWriter() != b.locks().mmapWriter()) {
             out = out.append("mmap lock: " + mmap(b));
         }
+        if (a.locks().rmapReaders() != b.locks().rmapReaders() || a.locks().rmapWriter() != b.locks().rmapWriter()) {
+            out = out.append("rmap lock (i_mmap / anon_vma): " + (b.locks().rmapWriter() ? "held for write"
+                    : b.locks().rmapReaders() > 0 ? "held for read by " + b.locks().rmapReaders() : "free"));
+        }
+        if (a.locks().tlbFlushPending() != b.locks().tlbFlushPending()) {
+            out = out.append("tlb_flush_pending: " + a.locks().tlbFlushPending() + " -> " + b.locks().tlbFlushPending());
+        }
+        if (a.locks().tlbFlushBatched() != b.locks().tlbFlushBatched()) {
+            out = out.append("batched flush: " + (b.locks().tlbFlushBatched() ? "pending" : "done"));
+        }
         for (int c = 0; c < a.cpus(); c++) {
             if (a.running(c).isDefined() != b.running(c).isDefined()) {
                 out = out.append("CPU" + c + ": " + b.running(c).map(r -> "enters " + name(model, r)).getOrElse("idle"));

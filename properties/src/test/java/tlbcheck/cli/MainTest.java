@@ -49,6 +49,16 @@ class MainTest {
         return buffer.toString();
     }
 
+    /** explain shows every lock and count a step changes: the rmap lock, tlb_flush_pending, beside the PTL and mmap lock. */
+    @Test
+    void explainShowsTheLocksAndCountsAStepChanges() {
+        String explain = run(0, "explain", "../counterexamples/mremap-flush-after-ptl-drop--3-no-use-after-free.yaml");
+        assertTrue(explain.contains("rmap lock (i_mmap / anon_vma): held for read by 1"), explain);
+        assertTrue(explain.contains("rmap lock (i_mmap / anon_vma): free"), explain);
+        assertTrue(explain.contains("tlb_flush_pending: 0 -> 1") && explain.contains("tlb_flush_pending: 1 -> 0"), explain);
+        assertTrue(explain.contains("PTL p1: taken"), explain);
+    }
+
     @Test
     void everyCommandHasHelp() {
         assertTrue(run(0, "--help").contains("Exit codes:"));
