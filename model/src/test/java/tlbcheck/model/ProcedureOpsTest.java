@@ -178,4 +178,27 @@ class ProcedureOpsTest {
         assertEquals(Pte.INVALID, ClearPte.UNMAP.apply(m, withMig, 0, one).pte(0));
         assertEquals(Pte.Migration.of(0), ClearPte.RMAP_UNMAP.apply(m, withMig, 0, one).pte(0));
     }
+
+    /** mmap_write_trylock takes a free lock and goes on; held, it gives up and the procedure returns having done nothing. */
+    @Test
+    @DisplayName("a trylock takes the mmap lock if it is free, and otherwise the procedure gives up at once")
+    void trylockGivesUp() {
+        tlbcheck.model.kernel.Procedure collapse = tlbcheck.model.kernel.Procedure.of("collapse",
+                tlbcheck.model.kernel.Trigger.PTE_VALID, tlbcheck.model.kernel.MmapTryLock.WRITE,
+                tlbcheck.model.kernel.PtlLock.INSTANCE, tlbcheck.model.kernel.ClearPte.UNMAP,
+                tlbcheck.model.kernel.PtlUnlock.INSTANCE, tlbcheck.model.kernel.MmapUnlock.WRITE);
+        Variant v = Variants.V5.withKernel("trylock", "khugepaged's trylock", Variants.V5.kernel().plus(collapse));
+        Scenario free = new Scenario(v).then(new Start(0, "collapse", 0, false), new tlbcheck.model.step.Advance(0));
+        assertTrue(free.state().locks().mmapWriter(), "taken");
+        assertEquals(1, free.state().running(0).get().pc());
+        Scenario held = new Scenario(v).then(new Start(1, "fault_upgrade", 0, true), new tlbcheck.model.step.Advance(1),
+                new Start(0, "collapse", 0, false));
+        String text = new tlbcheck.model.step.Advance(0).describe(held.model(), held.state());
+        held.then(new tlbcheck.model.step.Advance(0));
+        assertTrue(held.state().running(0).isEmpty(), "gave up: the procedure returned");
+        assertEquals(1, held.state().locks().mmapReaders(), "the reader's lock untouched");
+        assertTrue(held.state().pte(0).present(), "nothing done");
+        assertEquals("collapse: mmap_write_trylock; skipped pte_offset_map_lock, clear PTE, pte_unmap_unlock,"
+                + " mmap_write_unlock (the mmap lock is held for read: gives up)", text);
+    }
 }

@@ -23,6 +23,7 @@ import tlbcheck.model.kernel.KvmRetryCheck;
 import tlbcheck.model.kernel.KvmTranslate;
 import tlbcheck.model.kernel.MapNewFrame;
 import tlbcheck.model.kernel.MmapLock;
+import tlbcheck.model.kernel.MmapTryLock;
 import tlbcheck.model.kernel.MmapUnlock;
 import tlbcheck.model.kernel.MovePtes;
 import tlbcheck.model.kernel.NotifySecondary;
@@ -395,6 +396,7 @@ final class Footprint {
         if (op instanceof S2Break || op instanceof S2Make) {
             return bit(i + 1) | bit(length);  // a CAS that fails ends the procedure
         }
+        if (op instanceof MmapTryLock) return bit(i + 1) | bit(length);  // a trylock that fails gives up
         return bit(i + 1);
     }
 
@@ -515,7 +517,8 @@ final class Footprint {
 
     /** Sets the footprint of one op of CPU {@code cpu}'s procedure; false for an op this class does not know. */
     private boolean op(State s, int cpu, Running r, Procedure p, Op op) {
-        if (op instanceof MmapLock || op instanceof MmapUnlock || op instanceof PtlLock || op instanceof PtlUnlock
+        if (op instanceof MmapLock || op instanceof MmapTryLock || op instanceof MmapUnlock || op instanceof PtlLock
+                || op instanceof PtlUnlock
                 || op instanceof TlbFlushPending || op instanceof AllocFrame || op instanceof CopyToNewFrame) {
             set(global, global);
         } else if (op instanceof ReleaseUnusedFrame) {

@@ -15,7 +15,7 @@ import tlbcheck.model.kernel.FreeOldFrame;
 import tlbcheck.model.kernel.Kernel;
 import tlbcheck.model.kernel.KvmX86Paths;
 import tlbcheck.model.kernel.MmPaths;
-import tlbcheck.model.kernel.MmapLock;
+import tlbcheck.model.kernel.MmapTryLock;
 import tlbcheck.model.kernel.MmapUnlock;
 import tlbcheck.model.kernel.Op;
 import tlbcheck.model.kernel.Procedure;
@@ -59,7 +59,7 @@ public final class KhugepagedCollapseNotify implements Catalogue {
 
     /** The same, with the notifier range of {@code paths} (its subscribers' callbacks included). */
     static Procedure collapse(MmPaths paths, boolean fixed) {
-        Op take = Op.named("khugepaged: mmap_write_trylock", MmapLock.WRITE);
+        Op take = Op.named("khugepaged: mmap_write_trylock", MmapTryLock.WRITE);
         Op iMmap = Op.named("i_mmap_lock_write", RmapLock.WRITE);
         Op pmdLock = Op.named("pmd_lock", PtlLock.INSTANCE);
         Op clear = Op.named("pmdp_collapse_flush: pmdp_huge_get_and_clear", ClearPte.UNMAP);
