@@ -35,7 +35,8 @@ public final class Model {
     }
 
     public Model(Variant variant, Scope scope) {
-        if (scope.writable() > 0 && variant.platform().guest() == Platform.Guest.ARM64_STAGE2 && !variant.platform().hostMm()) {
+        if (scope.writable() > 0 && variant.platform().guest() == Platform.Guest.ARM64_STAGE2
+                && !variant.platform().hostMm()) {
             throw new IllegalArgumentException("scope " + scope + " of " + variant.name() + ": on " + variant.platform()
                     + " the process maps no guest memory at the start (the stage-2 block does), so no page can start"
                     + " writable; drop '-" + scope.writable() + "writable'");

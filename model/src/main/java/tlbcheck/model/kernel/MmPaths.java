@@ -121,9 +121,9 @@ public record MmPaths(String name, Seq ptepSetAccessFlags, Seq flushTlbRange, Se
      * opens the notifier range around {@code zap_pte_range}, which clears the PTEs under the PTL (flushing there
      * only when {@code force_flush}); the flush comes from {@code tlb_end_vma} (arm64 has no
      * {@code MMU_GATHER_MERGE_VMAS}), before the range ends; {@code tlb_finish_mmu} flushes the whole mm if another
-     * gather is pending ({@link #tlbFinishMmuNested}), frees the gathered pages and drops {@code tlb_flush_pending}. The write lock is kept to the end here: once the VMAs are detached no fault or
-     * madvise finds the range, so the read lock admits nobody the write lock keeps out of it (model/README.md,
-     * deliberate differences).
+     * gather is pending ({@link #tlbFinishMmuNested}), frees the gathered pages and drops {@code tlb_flush_pending}.
+     * The write lock is kept to the end here: once the VMAs are detached no fault or madvise finds the range, so the
+     * read lock admits nobody the write lock keeps out of it (model/README.md, deliberate differences).
      */
     public Procedure unmap() {
         return Procedure.ranged("unmap", Trigger.ANY,

@@ -22,16 +22,15 @@ public record MovePtes() implements Op {
         return "move_ptes: ptep_get_and_clear(old), set_pte_at(new)";
     }
 
+    /** Moves the range's first page to its last, as {@link MovePageTable} does: the same places, the same no-ops. */
     @Override
     public Option<String> misplaced(Procedure procedure, int index) {
-        return procedure.ranged() ? Option.none() : Option.some("it moves the range's first page to its last, so its"
-                + " procedure must be entered on a range (Procedure.ranged)");
+        return MovePageTable.INSTANCE.misplaced(procedure, index);
     }
 
     @Override
     public String skipReason(Model model, State state, int cpu, Running running) {
-        return running.pages() < 2 ? "a one-page range has no other address to move to"
-                : "the old address maps nothing, or the new one is mapped";
+        return MovePageTable.INSTANCE.skipReason(model, state, cpu, running);
     }
 
     @Override
@@ -39,7 +38,9 @@ public record MovePtes() implements Op {
         int from = running.page();
         int to = running.lastPage();
         Pte moved = state.pte(from);
-        if (running.pages() < 2 || !moved.present() || !state.pte(to).none()) return state.withRunning(cpu, running.next());
+        if (running.pages() < 2 || !moved.present() || !state.pte(to).none()) {
+            return state.withRunning(cpu, running.next());
+        }
         Running r = running.wrote().owes(from, state.tlbsMadeStale(from, moved, Pte.INVALID));
         return state.withPte(from, Pte.INVALID).withPte(to, moved).withRunning(cpu, r.next());
     }

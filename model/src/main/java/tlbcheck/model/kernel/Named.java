@@ -6,9 +6,9 @@ import tlbcheck.model.Running;
 import tlbcheck.model.State;
 
 /**
- * An op under the kernel's name for it where it is used: {@code Op.named("zap_pte_range: ptep_get_and_clear_full", ClearPte.UNMAP)}
- * prints as {@code pmdp_collapse_flush} in lanes, {@code explain} and Mermaid instead of the name of the op
- * it borrows. Everything else is the wrapped op's.
+ * An op under the kernel's name for it where it is used:
+ * {@code Op.named("zap_pte_range: ptep_get_and_clear_full", ClearPte.UNMAP)}
+ * prints under that name in lanes, {@code explain} and Mermaid instead of the name of the op it borrows. Everything else is the wrapped op's.
  */
 public record Named(String name, Op op) implements Op {
 
