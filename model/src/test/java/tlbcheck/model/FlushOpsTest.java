@@ -162,6 +162,8 @@ class FlushOpsTest {
         assertEquals("p0: p1: p2:", cached(nested.apply(V2, two.withRunning(0, r), 0, r)), "BTM: the broadcast reaches the SMMU");
         assertEquals(0, nested.apply(V2, two, 0, r).running(0).get().secondary() - 1, "one notifier call counted");
         assertTrue(nested.name().endsWith("(TLBI ASIDE1IS, + secondary)"));
+        assertTrue(nested.invalidates() && !nested.silent() && FlushTlbMmIfNested.folded(true).silent(),
+                "an invalidation; a step of its own unless folded");
         assertTrue(new FlushTlbMmIfNested(false).name().endsWith("(TLBI ASIDE1IS)"));
         assertEquals("no other mmu_gather is pending (tlb_flush_pending 1)", nested.skipReason(V5, one, 0, r));
 

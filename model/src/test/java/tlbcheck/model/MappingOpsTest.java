@@ -225,6 +225,7 @@ class MappingOpsTest {
     @DisplayName("move_ptes: the PTE moves to the new address, the old address's entries stay cached and owed")
     void movePtes() {
         tlbcheck.model.kernel.MovePtes move = tlbcheck.model.kernel.MovePtes.INSTANCE;
+        assertEquals("move_ptes: ptep_get_and_clear(old), set_pte_at(new)", move.name());
         Model m = new Model(Variants.V5, Scope.of(2, 0, 2, 2).withRange(2));
         Running r = Running.start(0, 0, 2, false, -1);
         State s = m.initial().withPte(1, Pte.INVALID).withFrame(1, false).withCpuTlb(1, 0, Pte.valid(0, Perm.RO));

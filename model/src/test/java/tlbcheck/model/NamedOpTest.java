@@ -43,6 +43,11 @@ class NamedOpTest {
         assertTrue(stuck.getMessage().startsWith("procedure collapse: op 2 'pmdp_collapse_flush' sets a migration entry,"
                 + " which only a migration's new PTE (SetPteNewFrame) after it replaces; to unmap the page use ClearPte.UNMAP"),
                 stuck.getMessage());
+        // A new PTE before the migration entry replaces nothing; one after it is a migration, and is accepted.
+        assertThrows(IllegalArgumentException.class, () -> Procedure.of("migrate", Trigger.PTE_VALID, PtlLock.INSTANCE,
+                new tlbcheck.model.kernel.SetPteNewFrame(Perm.RO), ClearPte.MIGRATION, PtlUnlock.INSTANCE));
+        Procedure.of("migrate", Trigger.PTE_VALID, PtlLock.INSTANCE, ClearPte.MIGRATION,
+                new tlbcheck.model.kernel.SetPteNewFrame(Perm.RO), PtlUnlock.INSTANCE);
         assertThrows(IllegalArgumentException.class, () -> Op.named("x", Seq.of("y", ClearPte.UNMAP)));
     }
 }

@@ -200,5 +200,25 @@ class ProcedureOpsTest {
         assertTrue(held.state().pte(0).present(), "nothing done");
         assertEquals("collapse: mmap_write_trylock; skipped pte_offset_map_lock, clear PTE, pte_unmap_unlock,"
                 + " mmap_write_unlock (the mmap lock is held for read: gives up)", text);
+        // For read, a reader beside it is no reason to give up; a writer is.
+        tlbcheck.model.kernel.Procedure reader = tlbcheck.model.kernel.Procedure.of("reader",
+                tlbcheck.model.kernel.Trigger.PTE_VALID, tlbcheck.model.kernel.MmapTryLock.READ,
+                tlbcheck.model.kernel.PtlLock.INSTANCE, tlbcheck.model.kernel.ClearPte.UNMAP,
+                tlbcheck.model.kernel.PtlUnlock.INSTANCE, tlbcheck.model.kernel.MmapUnlock.READ);
+        Variant r = Variants.V5.withKernel("trylock-read", "a read trylock", Variants.V5.kernel().plus(reader));
+        Scenario shared = new Scenario(r).then(new Start(1, "fault_upgrade", 0, true), new tlbcheck.model.step.Advance(1),
+                new Start(0, "reader", 0, false), new tlbcheck.model.step.Advance(0));
+        assertEquals(2, shared.state().locks().mmapReaders(), "two readers");
+        assertEquals("mmap_read_trylock", tlbcheck.model.kernel.MmapTryLock.READ.name());
+        assertEquals("the mmap lock is held for write: gives up", tlbcheck.model.kernel.MmapTryLock.READ.skipReason(
+                shared.model(), shared.state().withLocks(shared.state().locks().withMmapReaders(0).withMmapWriter(true)),
+                0, shared.state().running(0).get()));
+        // Taking and dropping locks alone does nothing: a trylock is bookkeeping, like the lock it tries.
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> tlbcheck.model.kernel.Procedure.of(
+                "nothing", tlbcheck.model.kernel.Trigger.ANY, tlbcheck.model.kernel.MmapTryLock.WRITE,
+                tlbcheck.model.kernel.MmapUnlock.WRITE));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> tlbcheck.model.kernel.Procedure.of(
+                "nothing", tlbcheck.model.kernel.Trigger.ANY, tlbcheck.model.kernel.MmapLock.READ,
+                tlbcheck.model.kernel.OrigPte.INSTANCE, tlbcheck.model.kernel.MmapUnlock.READ));
     }
 }
