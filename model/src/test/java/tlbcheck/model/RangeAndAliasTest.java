@@ -148,6 +148,8 @@ class RangeAndAliasTest {
         assertEquals(Scope.of(3, 0, 2, 3).withRange(2).withWritable(1), Scope.parse("3,0,2,3", variants));
         assertEquals(Scope.of(3, 0, 2, 3), Scope.parse("3,0,2,3-1range-0writable", variants));
         assertEquals(Scope.of(3, 0, 2, 3), Scope.parse("3,0,2,3"), "alone, a scope has none");
+        assertFalse(assertThrows(IllegalArgumentException.class, () -> Scope.parse("9,0,2,2", Scope.of(2, 0, 2, 2)))
+                .getMessage().contains("kept from"), "nothing kept, nothing said of it");
         String kept = assertThrows(IllegalArgumentException.class, () -> Scope.parse("2,0,1,2", variants)).getMessage();
         assertTrue(kept.startsWith("scope range=2 is outside 1..1") && kept.contains("; kept from"
                 + " 2cpu-0smmu-2page-2frame-2range-1writable: -2range -1writable (name them in the scope to change them"), kept);
