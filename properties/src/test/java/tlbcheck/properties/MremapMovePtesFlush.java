@@ -60,7 +60,8 @@ public final class MremapMovePtesFlush implements Catalogue {
     /**
      * ftruncate -> truncate_pagecache -> unmap_mapping_range (i_mmap_lock_read, no mmap_sem) -> zap_page_range_single:
      * an mmu_gather, the clear under the PTL, tlb_finish_mmu (the whole mm flushed when another gather is pending, as
-     * a zap that finds a PTE another zap cleared owes that zap's flush; then the gather's own flush); then
+     * a zap that finds a PTE another zap cleared owes that zap's flush; no secondary TLB in this scope, so no notifier
+     * call with it, where a version's paths.nestedFlush() would add one; then the gather's own flush); then
      * truncate_inode_pages drops the page cache's reference, the last one.
      */
     static final Procedure TRUNCATE = Procedure.of("truncate", Trigger.PTE_VALID,

@@ -139,7 +139,17 @@ public record MmPaths(String name, Seq ptepSetAccessFlags, Seq flushTlbRange, Se
      * owes that flush ({@link ClearPte#UNMAP}). It notifies where this version's gather flush does.
      */
     FlushTlbMmIfNested tlbFinishMmuNested() {
-        return FlushTlbMmIfNested.folded(tlbFlushMmu.ops().exists(op -> op.unwrapped() instanceof NotifySecondary));
+        return FlushTlbMmIfNested.folded(nestedFlush().secondary());
+    }
+
+    /**
+     * {@code tlb_finish_mmu}'s flush of the whole mm when another gather is pending, as a step of its own, notifying
+     * where this version's gather flush does: what a zap of one's own with {@link ClearPte#UNMAP} and a gather
+     * ({@link #TLB_GATHER_MMU} ... {@link #TLB_FINISH_MMU}) needs before its own flush, or two of them racing is
+     * 99baac21e458's bug.
+     */
+    public FlushTlbMmIfNested nestedFlush() {
+        return new FlushTlbMmIfNested(tlbFlushMmu.ops().exists(op -> op.unwrapped() instanceof NotifySecondary));
     }
 
     /**
@@ -195,8 +205,7 @@ public record MmPaths(String name, Seq ptepSetAccessFlags, Seq flushTlbRange, Se
         return Procedure.ranged("madv_dontneed", Trigger.ANY,
                 MmapLock.READ, TLB_GATHER_MMU, rangeStart, PtlLock.INSTANCE, TlbBatch.FLUSH_PENDING,
                 ClearPte.UNMAP, PtlUnlock.INSTANCE, tlbFlushMmu, rangeEnd,
-                new FlushTlbMmIfNested(tlbFinishMmuNested().secondary()), FreeOldFrame.INSTANCE, TLB_FINISH_MMU,
-                MmapUnlock.READ);
+                nestedFlush(), FreeOldFrame.INSTANCE, TLB_FINISH_MMU, MmapUnlock.READ);
     }
 
     /** The standard procedures (model/README.md), with the secondary invalidation where these paths put it. */
