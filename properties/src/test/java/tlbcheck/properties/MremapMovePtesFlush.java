@@ -36,8 +36,9 @@ import tlbcheck.model.kernel.Trigger;
  *
  * <p>A two-page range: page 0 the old address, page 1 the new one. Both start mapped, so a truncate empties page 1
  * first (standing in for MREMAP_FIXED's do_munmap of the destination); do_anonymous_page stands in for the file fault
- * that maps a page again. The built-in munmap composes with the truncate (it takes on and pays a truncate's flush), but
- * its walks cost the hunt ten times the tries to find the bug, so the kernel has only the paths the bug needs.
+ * that maps a page again. The built-in munmap composes with the truncate (it takes on and pays a truncate's flush):
+ * with it the rows come out the same, but the fix's small scope has 245,601 states against 146,810, so the kernel has
+ * only the paths the bug needs.
  * In the bug, a truncate of the old address also returns while a TLB still maps the page there: invariant 2.
  */
 public final class MremapMovePtesFlush implements Catalogue {
