@@ -1,6 +1,5 @@
 package tlbcheck.model.kernel;
 
-import tlbcheck.model.Locks;
 import tlbcheck.model.Model;
 import tlbcheck.model.Running;
 import tlbcheck.model.State;
@@ -31,14 +30,17 @@ public record MmapTryLock(boolean write) implements Op {
                 + ": gives up";
     }
 
+    /** The lock it tries: taken as that lock takes it, when that lock would not wait. */
+    private MmapLock lock() {
+        return write ? MmapLock.WRITE : MmapLock.READ;
+    }
+
     @Override
     public State apply(Model model, State state, int cpu, Running running) {
-        Locks l = state.locks();
-        if (l.mmapWriter() || write && l.mmapReaders() > 0) {
+        if (!lock().ready(model, state, cpu, running)) {
             int left = model.kernel().procedure(running.procedure()).length() - running.pc();
             return state.withRunning(cpu, running.jump(left));
         }
-        Locks next = write ? l.withMmapWriter(true) : l.withMmapReaders(l.mmapReaders() + 1);
-        return state.withLocks(next).withRunning(cpu, running.next());
+        return lock().apply(model, state, cpu, running);
     }
 }
