@@ -16,6 +16,11 @@ public interface Condition {
     /** Whether it holds for this procedure in flight, in this state. */
     boolean test(State state, Running running);
 
+    /** Why it does not hold, for a trace's "skipped ... (reason)". */
+    default String whyNot(State state, Running running) {
+        return "not " + text();
+    }
+
     /**
      * Whether the check reads the PTE the fault read ({@link OrigPte}), as its last use: the check forgets it after,
      * so that two states that differ only in a value nothing reads again are one (a dead variable, to the search).

@@ -32,10 +32,9 @@ public record Procedure(String name, Trigger trigger, Array<Op> ops, boolean ran
             }
             // A migration entry waits for remove_migration_ptes: with no new PTE after it, the page would stay
             // unmapped and its frame held by a migration that never ends, so a use after free could never show.
-            int at = i;
             if (ops.get(i).unwrapped() instanceof ClearPte c && c.migrationEntry()
                     && !ops.drop(i + 1).exists(op -> op.unwrapped() instanceof SetPteNewFrame)) {
-                throw new IllegalArgumentException("procedure " + name + ": op " + (at + 1) + " '" + ops.get(at).name()
+                throw new IllegalArgumentException("procedure " + name + ": op " + (i + 1) + " '" + ops.get(i).name()
                         + "' sets a migration entry, which only a migration's new PTE (SetPteNewFrame) after it"
                         + " replaces; to unmap the page use ClearPte.UNMAP (zap_pte_range) or ClearPte.RMAP_UNMAP"
                         + " (try_to_unmap_one)");

@@ -60,4 +60,10 @@ public enum PteCondition implements Condition {
     public boolean test(State state, Running running) {
         return test(state.pte(running.page()), running);
     }
+
+    /** The PTE it found, and the check it failed. */
+    @Override
+    public String whyNot(State state, Running running) {
+        return "PTE is " + state.pte(running.page()) + ": not " + text;
+    }
 }

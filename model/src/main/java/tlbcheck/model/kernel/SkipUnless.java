@@ -25,8 +25,7 @@ public record SkipUnless(Condition condition, int skip) implements Op {
 
     @Override
     public String skipReason(Model model, State state, int cpu, Running running) {
-        return condition instanceof PteCondition ? "PTE is " + state.pte(running.page()) + ": not " + condition.text()
-                : "not " + condition.text();
+        return condition.whyNot(state, running);
     }
 
     @Override
