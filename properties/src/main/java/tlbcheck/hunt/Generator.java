@@ -13,7 +13,8 @@ import tlbcheck.model.step.Step;
  * Seeded random walks over the model. Each step is drawn from the steps enabled in the current
  * state: first a kind by weight, then a candidate of that kind, rejection-sampled so a step costs a
  * few refusal checks rather than an enumeration. Weights favour kernel progress while hardware
- * fills, evictions and device accesses keep happening, which is where the races live.
+ * fills, evictions and device accesses keep happening, which is where the races live. Half the walks choose
+ * which CPU advances by priority ({@link Priorities}), the others uniformly.
  */
 public final class Generator {
 
@@ -29,6 +30,8 @@ public final class Generator {
     private final Model model;
     private final String[] kinds;
     private final Step[][] byKind;
+    /** The index of the Advance kind in {@link #byKind}, whose steps are in CPU order. */
+    private final int advance;
 
     public Generator(Model model) {
         this.model = model;
@@ -38,6 +41,7 @@ public final class Generator {
         }
         this.kinds = groups.keySet().toArray(String[]::new);
         this.byKind = groups.values().stream().map(l -> l.toArray(Step[]::new)).toArray(Step[][]::new);
+        this.advance = java.util.Arrays.asList(kinds).indexOf("Advance");
     }
 
     public Model model() {
@@ -57,9 +61,12 @@ public final class Generator {
         private final int[] cumulative;
         private final int[] kindOf;
         private final boolean[] allowed;
+        /** The walk's order of the CPUs; without one, any CPU that can move advances. */
+        private final Option<Priorities> priorities;
 
-        Policy(boolean[] allowed) {
+        Policy(boolean[] allowed, Option<Priorities> priorities) {
             this.allowed = allowed;
+            this.priorities = priorities;
             int n = 0;
             for (boolean a : allowed) n += a ? 1 : 0;
             cumulative = new int[n];
@@ -75,6 +82,11 @@ public final class Generator {
             }
         }
 
+        /** The walk's order of the CPUs, if it schedules by priority. */
+        Option<Priorities> priorities() {
+            return priorities;
+        }
+
         /** Whether walks under this policy may take steps of this kind. */
         boolean allows(String kind) {
             for (int k = 0; k < kinds.length; k++) if (kinds[k].equals(kind)) return allowed[k];
@@ -83,18 +95,20 @@ public final class Generator {
 
         /** An enabled step, or none when the machine can do nothing at all. */
         public Option<Step> next(State state, SplittableRandom random) {
+            priorities.forEach(Priorities::step);
             int total = cumulative[cumulative.length - 1];
             for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
                 int r = random.nextInt(total);
                 int j = 0;
                 while (cumulative[j] <= r) j++;
                 Step[] group = byKind[kindOf[j]];
-                Step candidate = group[random.nextInt(group.length)];
-                if (candidate.enabled(model, state)) {
-                    return Option.some(candidate);
+                Option<Step> candidate = priorities.isDefined() && kindOf[j] == advance
+                        ? priorities.get().advance(model, state, group) : Option.some(group[random.nextInt(group.length)]);
+                if (candidate.isDefined() && candidate.get().enabled(model, state)) {
+                    return candidate;
                 }
             }
-            // Rare: few steps are enabled. Enumerate, preferring the allowed kinds.
+            // Rare: few steps are enabled. Enumerate, preferring the allowed kinds (and ignoring priorities).
             Array<Step> enabled = Array.empty();
             for (int j = 0; j < kindOf.length; j++) {
                 for (Step s : byKind[kindOf[j]]) {
@@ -108,10 +122,18 @@ public final class Generator {
         }
     }
 
+    /**
+     * The same kinds of step, with the walk's procedures scheduled by priority ({@link Priorities}) among its first
+     * {@code length} steps. The policy counts the walk's steps: one per walk.
+     */
+    public Policy prioritised(Policy base, int length, SplittableRandom random) {
+        return new Policy(base.allowed, Option.some(Priorities.draw(byKind[advance].length, length, random)));
+    }
+
     public Policy everything() {
         boolean[] all = new boolean[kinds.length];
         java.util.Arrays.fill(all, true);
-        return new Policy(all);
+        return new Policy(all, Option.none());
     }
 
     /** A swarm policy drawn from the walk's own random stream, so a seed reproduces it. */
@@ -121,6 +143,6 @@ public final class Generator {
             boolean kernel = kinds[k].equals("Advance") || kinds[k].equals("Start") || kinds[k].equals("HandleDeviceFault");
             allowed[k] = kernel || random.nextInt(3) != 0;
         }
-        return new Policy(allowed);
+        return new Policy(allowed, Option.none());
     }
 }

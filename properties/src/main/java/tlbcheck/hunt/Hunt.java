@@ -22,6 +22,8 @@ public final class Hunt {
 
     private Hunt() {}
 
+    private static final long PCT_SALT = 0x5DEECE66DL;
+
     public static HuntResult run(Model model, Invariant invariant, HuntConfig config) {
         return run(model, invariant, config, line -> {});
     }
@@ -86,6 +88,9 @@ public final class Hunt {
             SplittableRandom random = new SplittableRandom(trySeed);
             Generator.Policy policy = config.swarm() && random.nextInt(4) != 0
                     ? generator.swarm(random) : generator.everything();
+            // From a stream of its own, so that a walk without priorities is the one its seed gave before them.
+            SplittableRandom order = new SplittableRandom(trySeed ^ PCT_SALT);
+            if (config.pct() && order.nextBoolean()) policy = generator.prioritised(policy, config.length(), order);
             walk.clear();
             State s = model.initial();
             boolean racy = false;

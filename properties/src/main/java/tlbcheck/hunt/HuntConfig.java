@@ -9,6 +9,8 @@ package tlbcheck.hunt;
  * @param seconds time limit for the walks of one property
  * @param shrinkSeconds time limit for shrinking one failure
  * @param swarm whether walks leave out random subsets of the hardware step kinds
+ * @param pct whether half the walks (each chosen by its own seed) schedule procedures by priority
+ *     ({@link Priorities}), which finds races that need one procedure to run whole inside another's window
  * @param progressSeconds print a progress line this often (0: never)
  */
 /**
@@ -17,12 +19,12 @@ package tlbcheck.hunt;
  * {@code shrinkSeconds} are safety nets, and a run they stop says so ({@code stoppedBy: time}).
  */
 public record HuntConfig(long seed, int tries, int length, double seconds, double shrinkSeconds, boolean swarm,
-                         double progressSeconds, int shard, int shards) {
+                         double progressSeconds, int shard, int shards, boolean pct) {
 
     /** The whole seed space on one machine. */
     public HuntConfig(long seed, int tries, int length, double seconds, double shrinkSeconds, boolean swarm,
                       double progressSeconds) {
-        this(seed, tries, length, seconds, shrinkSeconds, swarm, progressSeconds, 0, 1);
+        this(seed, tries, length, seconds, shrinkSeconds, swarm, progressSeconds, 0, 1, true);
     }
 
     /**
@@ -31,7 +33,7 @@ public record HuntConfig(long seed, int tries, int length, double seconds, doubl
      * tries exactly once between them, and each printed seed reruns on one machine.
      */
     public HuntConfig withShard(int k, int n) {
-        return new HuntConfig(seed, tries, length, seconds, shrinkSeconds, swarm, progressSeconds, k, n);
+        return new HuntConfig(seed, tries, length, seconds, shrinkSeconds, swarm, progressSeconds, k, n, pct);
     }
 
     /** Whether this run is one shard of a hunt split across machines. */
@@ -68,11 +70,16 @@ public record HuntConfig(long seed, int tries, int length, double seconds, doubl
     }
 
     public HuntConfig withSeed(long newSeed) {
-        return new HuntConfig(newSeed, tries, length, seconds, shrinkSeconds, swarm, progressSeconds, shard, shards);
+        return new HuntConfig(newSeed, tries, length, seconds, shrinkSeconds, swarm, progressSeconds, shard, shards, pct);
+    }
+
+    /** Every walk chooses the CPU that advances uniformly: the hunt as it was before {@link Priorities}. */
+    public HuntConfig withoutPct() {
+        return new HuntConfig(seed, tries, length, seconds, shrinkSeconds, swarm, progressSeconds, shard, shards, false);
     }
 
     public HuntConfig withTries(int newTries) {
-        return new HuntConfig(seed, newTries, length, seconds, shrinkSeconds, swarm, progressSeconds, shard, shards);
+        return new HuntConfig(seed, newTries, length, seconds, shrinkSeconds, swarm, progressSeconds, shard, shards, pct);
     }
 
     /**

@@ -16,7 +16,8 @@ import tlbcheck.model.step.Step;
 /**
  * What a walk may take: a swarm policy keeps the kernel's own progress and leaves out about a third of the
  * hardware kinds, each on its own; the policy without swarm allows everything; every step drawn is enabled, and
- * a walk takes every kind of step its policy allows. The draws are seeded, so the counts below do not vary.
+ * a walk takes every kind of step its policy allows; a prioritised walk advances the highest CPU that can move.
+ * The draws are seeded, so the counts below do not vary.
  */
 class GeneratorTest {
 
@@ -72,12 +73,68 @@ class GeneratorTest {
         Generator generator = new Generator(model);
         boolean[] evictionsOnly = new boolean[generator.kinds().size()];
         evictionsOnly[generator.kinds().indexOf("CpuEvict")] = true;
-        Generator.Policy policy = generator.new Policy(evictionsOnly);
+        Generator.Policy policy = generator.new Policy(evictionsOnly, io.vavr.control.Option.none());
         // Nothing is cached yet, so no eviction is enabled: the walk goes on with a step of another kind.
         State initial = model.initial();
         for (int seed = 0; seed < 20; seed++) {
             Step step = policy.next(initial, new SplittableRandom(seed)).get();
             assertTrue(step.enabled(model, initial), step + " drawn but not enabled");
+        }
+    }
+
+    /**
+     * Under priorities, an advance is always the highest CPU's that can move, and the order changes at the walk's
+     * change points: the walk both runs one procedure ahead of another and switches which.
+     */
+    @Test
+    void aPrioritisedWalkAdvancesTheHighestCpuThatCanMove() {
+        Model model = new Model(Catalogues.get().variant("V5"));
+        Generator generator = new Generator(model);
+        java.util.Set<Integer> leaders = new java.util.HashSet<>();
+        int advances = 0;
+        int passedOver = 0;
+        for (int seed = 0; seed < 20; seed++) {
+            SplittableRandom random = new SplittableRandom(seed);
+            Generator.Policy policy = generator.prioritised(generator.everything(), 100, random);
+            State s = model.initial();
+            for (int i = 0; i < 100; i++) {
+                Step step = policy.next(s, random).get();
+                int[] order = policy.priorities().get().order();
+                if (step instanceof tlbcheck.model.step.Advance a) {
+                    advances++;
+                    leaders.add(a.cpu());
+                    for (int cpu : order) {
+                        if (cpu == a.cpu()) break;
+                        assertTrue(!new tlbcheck.model.step.Advance(cpu).enabled(model, s),
+                                "CPU" + a.cpu() + " advanced while CPU" + cpu + ", ahead of it, could");
+                        passedOver++;
+                    }
+                }
+                s = step.fire(model, s).after();
+            }
+        }
+        assertTrue(advances > 200, "advances " + advances);
+        // Both CPUs lead some advances, and a CPU ahead is sometimes passed over because it cannot move.
+        assertEquals(java.util.Set.of(0, 1), leaders);
+        assertTrue(passedOver > 0, "no CPU ahead was ever passed over");
+    }
+
+    @Test
+    void theOrderDropsItsFirstCpuToLastAtEachChangePoint() {
+        for (int seed = 0; seed < 50; seed++) {
+            Priorities p = Priorities.draw(3, 10, new SplittableRandom(seed));
+            int[] start = p.order();
+            int[] changes = p.changePoints();
+            assertTrue(changes.length >= 1 && changes.length <= Priorities.MAX_CHANGES, "changes " + changes.length);
+            for (int step = 0; step < 10; step++) {
+                int before = 0;
+                for (int c : changes) if (c <= step) before++;
+                p.step();
+                int[] now = p.order();
+                for (int k = 0; k < 3; k++) {
+                    assertEquals(start[(k + before) % 3], now[k], "seed " + seed + ", step " + step);
+                }
+            }
         }
     }
 }

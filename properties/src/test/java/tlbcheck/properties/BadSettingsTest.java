@@ -32,4 +32,36 @@ class BadSettingsTest {
             if (old == null) System.clearProperty(key); else System.setProperty(key, old);
         }
     }
+
+    /** A catalogue's huntTries sets a pair's walks, and -Dtlbcheck.tries, which a user sets by hand, overrides it. */
+    @org.junit.jupiter.api.Test
+    void aCataloguesHuntTriesSetsThePairsWalksUnlessTheCommandLineDoes() {
+        tlbcheck.model.Catalogue owner = new tlbcheck.model.Catalogue() {
+            @Override public String name() { return "long-walks"; }
+            @Override public io.vavr.collection.Array<tlbcheck.model.Variant> variants() {
+                return io.vavr.collection.Array.of(tlbcheck.model.Variants.V1);
+            }
+            @Override public io.vavr.control.Option<String> expected(tlbcheck.model.Variant v,
+                                                                     tlbcheck.model.invariant.Invariant i) {
+                return io.vavr.control.Option.some(Expected.VIOLATES);
+            }
+            @Override public io.vavr.control.Option<Integer> huntTries(tlbcheck.model.Variant v,
+                                                                       tlbcheck.model.invariant.Invariant i) {
+                return i.number() == 4 ? io.vavr.control.Option.some(60_000) : io.vavr.control.Option.none();
+            }
+        };
+        var variant = tlbcheck.model.Variants.V1;
+        var progress = tlbcheck.model.invariant.ForwardProgress.INSTANCE;
+        var other = tlbcheck.model.invariant.NoStaleSecondaryTlb.INSTANCE;
+        String old = System.getProperty("tlbcheck.tries");
+        System.clearProperty("tlbcheck.tries");
+        try {
+            assertEquals(60_000, HuntSettings.config(io.vavr.control.Option.some(owner), variant, progress).tries());
+            assertEquals(10_000, HuntSettings.config(io.vavr.control.Option.some(owner), variant, other).tries());
+            System.setProperty("tlbcheck.tries", "500");
+            assertEquals(500, HuntSettings.config(io.vavr.control.Option.some(owner), variant, progress).tries());
+        } finally {
+            if (old == null) System.clearProperty("tlbcheck.tries"); else System.setProperty("tlbcheck.tries", old);
+        }
+    }
 }

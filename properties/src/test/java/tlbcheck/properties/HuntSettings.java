@@ -38,10 +38,15 @@ final class HuntSettings {
     /** The config of one property; without -Dtlbcheck.seed the seed is derived from the property's name. */
     /** The hunt of a pair: {@link #config(String)}, with the walks its catalogue asks for unless the command line sets them. */
     static HuntConfig config(tlbcheck.model.Variant variant, tlbcheck.model.invariant.Invariant invariant) {
+        return config(tlbcheck.model.Catalogues.get().ownerOf(variant), variant, invariant);
+    }
+
+    /** The hunt of a pair whose variant is {@code owner}'s. */
+    static HuntConfig config(io.vavr.control.Option<tlbcheck.model.Catalogue> owner, tlbcheck.model.Variant variant,
+                             tlbcheck.model.invariant.Invariant invariant) {
         HuntConfig config = config(variant.name() + "/" + invariant.name());
         if (deep() || get("tlbcheck.tries").isDefined()) return config;
-        return tlbcheck.model.Catalogues.get().ownerOf(variant).flatMap(c -> c.huntTries(variant, invariant))
-                .map(config::withTries).getOrElse(config);
+        return owner.flatMap(c -> c.huntTries(variant, invariant)).map(config::withTries).getOrElse(config);
     }
 
     static HuntConfig config(String propertyName) {

@@ -100,13 +100,5 @@ public final class MremapMovePtesFlush implements Catalogue {
         }
     }
 
-    /**
-     * The bug's shortest run is 28 steps in a fixed order (empty the new address, fill the old one, move, truncate the
-     * new one to the end); 10,000 walks miss it, 16,174 find invariant 2 and 55,267 invariant 3 with the default seeds.
-     */
-    @Override public Option<Integer> huntTries(Variant variant, Invariant invariant) {
-        return variant == BUG ? Option.some(60_000) : Option.none();
-    }
-
     @Override public List<String> fixedBy(Variant variant, Invariant invariant) { return List.of(FIX.name()); }
 }
