@@ -29,6 +29,8 @@ public final class Model {
     private final Variant variant;
     private final Scope scope;
     private final Array<Step> candidates;
+    /** Per procedure and pc: whether a CPU standing there holds a page-table lock ({@link Procedure#holdsPtlAt}). */
+    private final boolean[][] ptlHeld;
 
     public Model(Variant variant) {
         this(variant, variant.scope());
@@ -44,6 +46,23 @@ public final class Model {
         this.variant = variant;
         this.scope = scope;
         this.candidates = allSteps(variant.kernel(), scope, variant.platform().guest());
+        this.ptlHeld = variant.kernel().procedures().map(p -> {
+            boolean[] held = new boolean[p.length() + 1];
+            for (int pc = 0; pc <= p.length(); pc++) held[pc] = p.holdsPtlAt(pc);
+            return held;
+        }).toJavaArray(boolean[][]::new);
+    }
+
+    /**
+     * The procedure CPU {@code cpu} is in, if it stands where it holds a page-table lock: a spinlock, so the CPU runs
+     * nothing else (no user access, no other thread) until it drops it.
+     */
+    public Option<Procedure> holdingPtl(State state, int cpu) {
+        Option<Running> r = state.running(cpu);
+        if (r.isEmpty() || !ptlHeld[r.get().procedure()][Math.min(r.get().pc(), ptlHeld[r.get().procedure()].length - 1)]) {
+            return Option.none();
+        }
+        return Option.some(variant.kernel().procedure(r.get().procedure()));
     }
 
     public Variant variant() { return variant; }

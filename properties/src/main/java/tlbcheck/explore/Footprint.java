@@ -248,11 +248,12 @@ final class Footprint {
             long slot = cpuSlot(e.cpu(), e.page());
             set(slot, slot | debtors(s, e.page(), Running.cpuBit(e.cpu())));
         } else if (step instanceof CpuAccess a) {
+            // The CPU's own procedure too: under a page-table lock it makes no access.
             long slot = cpuSlot(a.cpu(), a.page());
             if (s.cpuTlb(a.cpu(), a.page()).present()) {
-                set(slot, 0);  // a hit changes nothing
+                set(slot | running(a.cpu()), 0);  // a hit changes nothing
             } else {
-                set(slot | pte(a.page()), slot | debtors(s, a.page(), Running.cpuBit(a.cpu())));
+                set(slot | pte(a.page()) | running(a.cpu()), slot | debtors(s, a.page(), Running.cpuBit(a.cpu())));
             }
         } else if (step instanceof SmmuFill f) {
             long slot = smmuSlot(f.smmu(), f.page());
@@ -336,8 +337,10 @@ final class Footprint {
             set(EVERYTHING, EVERYTHING);
             return;
         }
+        // A fault is not taken where the CPU's own TLB grants the access.
+        long own = p.trigger().byAccess() ? cpuSlot(st.cpu(), st.page()) : 0;
         Running r = Running.start(index, st.page(), st.pages(), st.write(), -1);
-        if (!settle(s, st.cpu(), r, p, 1L << 0, trigger | running(st.cpu()), running(st.cpu()))) {
+        if (!settle(s, st.cpu(), r, p, 1L << 0, trigger | own | running(st.cpu()), running(st.cpu()))) {
             set(EVERYTHING, EVERYTHING);
         }
     }

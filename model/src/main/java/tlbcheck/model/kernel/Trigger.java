@@ -105,6 +105,14 @@ public final class Trigger {
         return entry == Entry.START && (write ? onWrite : onRead);
     }
 
+    /**
+     * Whether a CPU's own access enters it: a fault on a read-only or an unmapped PTE, a trigger a write may enter. A
+     * CPU whose TLB grants that access does not fault.
+     */
+    public boolean byAccess() {
+        return entry == Entry.START && onWrite;
+    }
+
     public boolean allows(State s, int page) {
         return condition.allows(s, page);
     }

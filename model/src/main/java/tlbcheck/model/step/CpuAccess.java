@@ -5,10 +5,12 @@ import tlbcheck.model.Model;
 import tlbcheck.model.Pte;
 import tlbcheck.model.State;
 import tlbcheck.model.Transition;
+import tlbcheck.model.kernel.Procedure;
 
 /**
  * A CPU load or store that translates without faulting: through its TLB entry, or through a walk
  * that fills one. An access that would fault is not this step: it is the start of a fault procedure.
+ * A CPU that holds a page-table lock (a spinlock: preemption is off) makes no user access until it drops it.
  */
 public record CpuAccess(int cpu, int page, boolean write) implements Step {
 
@@ -16,6 +18,11 @@ public record CpuAccess(int cpu, int page, boolean write) implements Step {
     public Option<String> refusal(Model model, State s) {
         Option<String> bad = Step.checkIndex("CPU", cpu, s.cpus()).orElse(() -> Step.checkIndex("page", page, s.pages()));
         if (bad.isDefined()) return bad;
+        Option<Procedure> holding = model.holdingPtl(s, cpu);
+        if (holding.isDefined()) {
+            return Option.some("CPU" + cpu + " is in " + holding.get().name() + " holding a page-table lock, a spinlock:"
+                    + " it runs no user access until pte_unmap_unlock");
+        }
         Pte cached = s.cpuTlb(cpu, page);
         if (cached.present() ? cached.permits(write) : s.pte(page).permits(write)) return Option.none();
         return Option.some("the " + (write ? "write" : "read") + " would fault; start fault_upgrade or map instead");
@@ -23,7 +30,7 @@ public record CpuAccess(int cpu, int page, boolean write) implements Step {
 
     @Override
     public boolean enabled(Model model, State s) {
-        if (cpu >= s.cpus() || page >= s.pages()) return false;
+        if (cpu >= s.cpus() || page >= s.pages() || model.holdingPtl(s, cpu).isDefined()) return false;
         Pte cached = s.cpuTlb(cpu, page);
         return cached.present() ? cached.permits(write) : s.pte(page).permits(write);
     }

@@ -42,6 +42,10 @@ public record Start(int cpu, String procedure, int page, int pages, boolean writ
             return Option.some(procedure + " is entered on " + trigger + " and page " + page + " is " + s.pte(page)
                     + (s.kvm().present() ? " (stage 2: " + s.kvm().mapping(page) + ")" : ""));
         }
+        if (grantedByOwnTlb(trigger, s)) {
+            return Option.some("CPU" + cpu + "'s TLB grants the " + (write ? "write" : "read") + " (" + s.cpuTlb(cpu, page)
+                    + "): the access does not fault, so " + procedure + " is not entered; evict the entry first");
+        }
         return Option.none();
     }
 
@@ -52,7 +56,12 @@ public record Start(int cpu, String procedure, int page, int pages, boolean writ
         if (index < 0) return false;
         Trigger trigger = model.kernel().procedure(index).trigger();
         return trigger.entry() == Trigger.Entry.START && (pages == 1 || model.kernel().procedure(index).ranged()
-                && pages >= 1 && pages <= model.scope().range()) && trigger.allows(s, page);
+                && pages >= 1 && pages <= model.scope().range()) && trigger.allows(s, page) && !grantedByOwnTlb(trigger, s);
+    }
+
+    /** A fault the CPU's own TLB entry would not take: the entry grants the access. */
+    private boolean grantedByOwnTlb(Trigger trigger, State s) {
+        return trigger.byAccess() && s.cpuTlb(cpu, page).permits(write);
     }
 
     @Override
