@@ -84,11 +84,15 @@ public final class StateCodec {
         tlbcheck.model.Platform.Guest guest = model.platform().guest();
         // A range is pages in a row, so a procedure with a range names pages by their order: pages keep their numbers.
         // Frames do not need to: a range zap frees its frames in address order ({@link Running#oldFrames}).
-        boolean alike = symmetry == Symmetry.ALL && guest == tlbcheck.model.Platform.Guest.NONE && scope.range() == 1;
+        // A trigger, condition or op of the user's own may tell pages or frames apart: its kernel keeps their numbers.
+        boolean transparent = KernelSymmetry.opaque(model.kernel()).isEmpty();
+        boolean alike = symmetry == Symmetry.ALL && transparent && guest == tlbcheck.model.Platform.Guest.NONE
+                && scope.range() == 1;
         // An x86 guest's stage 2 maps what the process maps, page for page, and keeps frame numbers only to compare
         // them; but its APIC-access page is guest page 0, so there pages keep their numbers. arm64's stage-2 block
         // maps guest page g to its frame plus g: a sum of frame numbers, which renaming would not keep.
-        this.frameSymmetry = symmetry == Symmetry.ALL && (guest == tlbcheck.model.Platform.Guest.NONE || guest.x86());
+        this.frameSymmetry = symmetry == Symmetry.ALL && transparent
+                && (guest == tlbcheck.model.Platform.Guest.NONE || guest.x86());
         this.pageOrders = alike && scope.pages() <= 3 ? permutations(scope.pages()) : new int[][] {identity(scope.pages())};
         // A guest page of KVM's own block (no host mm) is backed by the frame of its number.
         this.frames = model.platform().guest() == tlbcheck.model.Platform.Guest.ARM64_STAGE2 && !model.platform().hostMm()

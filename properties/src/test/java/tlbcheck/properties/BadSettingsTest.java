@@ -64,4 +64,27 @@ class BadSettingsTest {
             if (old == null) System.clearProperty("tlbcheck.tries"); else System.setProperty("tlbcheck.tries", old);
         }
     }
+
+    /**
+     * A scope is checked against each selected variant's own, whose range, aliases and writable pages it keeps: one
+     * page is too few for the mremap example's 2-page range, and the line says so (a newcomer's 4-page scope with 2
+     * aliases was refused the other way, checked against no variant at all).
+     */
+    @org.junit.jupiter.api.Test
+    void aScopeIsCheckedAgainstTheSelectedVariantsOwn() {
+        String oldVariant = System.getProperty("tlbcheck.variant");
+        String oldScope = System.getProperty("tlbcheck.scope");
+        System.setProperty("tlbcheck.variant", MremapMovePtesFlush.BUG.name());
+        try {
+            System.setProperty("tlbcheck.scope", "2,0,2,2");
+            HuntSettings.validate();
+            System.setProperty("tlbcheck.scope", "2,0,1,2");
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, HuntSettings::validate);
+            assertTrue(e.getMessage().contains("for " + MremapMovePtesFlush.BUG.name() + ": "), e.getMessage());
+            assertTrue(e.getMessage().contains("range"), e.getMessage());
+        } finally {
+            if (oldVariant == null) System.clearProperty("tlbcheck.variant"); else System.setProperty("tlbcheck.variant", oldVariant);
+            if (oldScope == null) System.clearProperty("tlbcheck.scope"); else System.setProperty("tlbcheck.scope", oldScope);
+        }
+    }
 }

@@ -35,6 +35,21 @@ final class HuntSettings {
         }
     }
 
+    private static void checkScope(String key, String text, boolean hunt) {
+        for (tlbcheck.model.Variant variant : tlbcheck.model.Catalogues.get().variants()) {
+            if (!selected("tlbcheck.variant", variant.name(), variant.row())) continue;
+            for (tlbcheck.model.Scope base : hunt ? java.util.List.of(variant.scope(), variant.smallScope())
+                    : java.util.List.of(variant.smallScope())) {
+                try {
+                    tlbcheck.model.Scope.parse(text, base);
+                } catch (IllegalArgumentException e) {
+                    throw bad(key, text, "CPUs, SMMUs, pages, frames, e.g. 2,1,2,3, then optionally -2range, -1alias,"
+                            + " -1writable (for " + variant.name() + ": " + e.getMessage() + ")");
+                }
+            }
+        }
+    }
+
     /** The config of one property; without -Dtlbcheck.seed the seed is derived from the property's name. */
     /** The hunt of a pair: {@link #config(String)}, with the walks its catalogue asks for unless the command line sets them. */
     static HuntConfig config(tlbcheck.model.Variant variant, tlbcheck.model.invariant.Invariant invariant) {
@@ -107,22 +122,6 @@ final class HuntSettings {
             }
             throw bad("tlbcheck.seconds", v, "a number of seconds above 0");
         }
-        for (String v : get("tlbcheck.exploreScope")) {
-            try {
-                tlbcheck.model.Scope.parse(v);
-            } catch (IllegalArgumentException e) {
-                throw bad("tlbcheck.exploreScope", v, "CPUs, SMMUs, pages, frames, e.g. 2,1,2,3, then optionally"
-                        + " -2range, -1alias, -1writable (" + e.getMessage() + ")");
-            }
-        }
-        for (String v : get("tlbcheck.scope")) {
-            try {
-                tlbcheck.model.Scope.parse(v);
-            } catch (IllegalArgumentException e) {
-                throw bad("tlbcheck.scope", v, "CPUs, SMMUs, pages, frames, e.g. 2,1,2,3, then optionally -2range,"
-                        + " -1alias, -1writable (" + e.getMessage() + ")");
-            }
-        }
         for (String v : get("tlbcheck.variant")) {
             for (String name : v.split(",")) {
                 try {
@@ -132,6 +131,10 @@ final class HuntSettings {
                 }
             }
         }
+        // A scope keeps what each selected variant's own scope has beyond the four counts (its range, aliases and
+        // writable pages) unless it names them, so it is checked against each.
+        for (String v : get("tlbcheck.exploreScope")) checkScope("tlbcheck.exploreScope", v, false);
+        for (String v : get("tlbcheck.scope")) checkScope("tlbcheck.scope", v, true);
         for (String v : get("tlbcheck.invariant")) {
             for (String name : v.split(",")) {
                 try {

@@ -32,7 +32,8 @@ public interface Condition {
     /**
      * A check of one's own, e.g. {@code Condition.of("mm_tlb_flush_pending", (s, r) ->
      * s.locks().tlbFlushPending() > 0)}. It may read anything in the state and the procedure; the explorer then takes
-     * the step that makes it as touching everything, so it costs the search some of its reductions, never a state.
+     * the step that makes it as touching everything, and keeps the numbers of pages and frames (the check may tell them
+     * apart), so it costs the search some of its reductions, never a state.
      */
     static Condition of(String text, BiPredicate<State, Running> test) {
         return new Own(text, test);

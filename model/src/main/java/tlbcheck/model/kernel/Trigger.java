@@ -97,6 +97,14 @@ public final class Trigger {
     /** Entered only by a vCPU's stage-2 permission fault, through VcpuAccess; it acts on a page entry. */
     public static final Trigger VCPU_FAULT = handler("VCPU_FAULT", Entry.VCPU_FAULT);
 
+    /**
+     * The model's own triggers, which the explorer can rename pages and frames under: on a platform without a guest
+     * (where pages are renamed) each reads only the PTE of the page it is given, and none compares frame numbers.
+     */
+    public static final io.vavr.collection.Set<Trigger> BUILT_IN = io.vavr.collection.HashSet.of(ANY, PTE_VALID,
+            PTE_READ_ONLY, PTE_INVALID, DEVICE_FAULT, KVM_S2_MISSING, APIC_RELOAD, S2_BLOCK, S2_COLLAPSIBLE,
+            S2_PAGE_WRITABLE, S2_PAGE_READ_ONLY, S2_PAGE_VALID, S2_PAGE_NONE, VCPU_FAULT);
+
     public String name() { return name; }
     public Entry entry() { return entry; }
 
