@@ -276,7 +276,9 @@ class KernelPiecesTest {
         }
         assertThrows(IllegalStateException.class, () -> PteCondition.SAME_AS_FAULTED.test(Pte.valid(0, Perm.RO), true));
         Procedure cow = MmPaths.LINUX_6_6.cow();
-        assertEquals(tlbcheck.model.kernel.OrigPte.INSTANCE, cow.op(1).unwrapped(), "orig_pte read as the fault takes the mmap lock");
+        assertEquals(PtlLock.INSTANCE, cow.op(1).unwrapped(), "handle_pte_fault takes the PTL");
+        assertEquals(tlbcheck.model.kernel.OrigPte.INSTANCE, cow.op(2).unwrapped(), "and reads orig_pte under it");
+        assertEquals(PtlUnlock.INSTANCE, cow.op(3).unwrapped(), "do_wp_page drops it before the copy");
         assertTrue(cow.ops().exists(op -> op instanceof tlbcheck.model.kernel.SkipUnless k
                 && k.condition() == PteCondition.SAME_AS_FAULTED), "the recheck under the PTL");
     }

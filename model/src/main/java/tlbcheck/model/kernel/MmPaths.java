@@ -176,8 +176,9 @@ public record MmPaths(String name, Seq ptepSetAccessFlags, Seq flushTlbRange, Se
 
     /**
      * Copy-on-write of an anonymous page, {@code do_wp_page} -> {@code wp_page_copy} (mm/memory.c, Linux 6.4 and
-     * 6.6), entered by a write to a read-only PTE whose page is shared: under the mmap read lock it allocates the
-     * copy and copies the page ({@code cow_user_page}) before any lock, opens the notifier range, takes the PTL,
+     * 6.6), entered by a write to a read-only PTE whose page is shared: under the mmap read lock and the PTL,
+     * {@code handle_pte_fault} reads the PTE that faulted ({@code orig_pte}) and {@code do_wp_page} drops the PTL; it
+     * allocates the copy and copies the page ({@code cow_user_page}) under no lock, opens the notifier range, takes the PTL,
      * and if the PTE is still the one that faulted ({@code pte_same(orig_pte)}: read-only again is not enough, it may
      * map another frame by then) clears and flushes it ({@link #ptepClearFlushNotify}) before
      * mapping the copy ({@code set_pte_at_notify}) so no TLB ever holds the old and the new frame at once; drops the
@@ -186,7 +187,8 @@ public record MmPaths(String name, Seq ptepSetAccessFlags, Seq flushTlbRange, Se
      */
     public Procedure cow() {
         return Procedure.of("cow", Trigger.PTE_READ_ONLY,
-                MmapLock.READ, OrigPte.INSTANCE, When.of(READ_ONLY, Op.named("alloc page, cow_user_page", AllocFrame.INSTANCE)),
+                MmapLock.READ, PtlLock.INSTANCE, OrigPte.INSTANCE, PtlUnlock.INSTANCE,
+                When.of(READ_ONLY, Op.named("alloc page, cow_user_page", AllocFrame.INSTANCE)),
                 rangeStart, PtlLock.INSTANCE,
                 When.of(PteCondition.SAME_AS_FAULTED, ptepClearFlushNotify, SetPteAtNotify.INSTANCE), ReleaseUnusedFrame.INSTANCE,
                 PtlUnlock.INSTANCE, rangeOnlyEnd, FreeOldFrame.INSTANCE, MmapUnlock.READ);
