@@ -42,7 +42,10 @@ public record Scope(int cpus, int smmus, int pages, int frames, int range, int a
                     + (value > max && !what.equals("range") && !what.equals("aliases") && !what.equals("writable")
                             ? " (scope too large: tlbcheck keeps scopes small; every seeded bug shows in"
                             + " 2-3 CPUs, 1-2 SMMUs, 2-4 pages, 3-5 frames)" : "")
-                    + (what.equals("frames") && value < min ? " (every page starts mapped, so frames >= pages - aliases)" : "")
+                    + (what.equals("frames") && value < min ? " (every page starts mapped, so frames >= pages - aliases;"
+                            + " pages that share frames name their aliases in the same call, as"
+                            + " new Scope(cpus, smmus, pages, frames, range, aliases) or the text '...-2alias':"
+                            + " Scope.of(...).withAliases(n) checks the frames before it has the aliases)" : "")
                     + (what.equals("writable") && value > max ? " (the first pages start writable, so at most every"
                             + " page)" : "")
                     + (what.equals("range") && value > max ? " (a range spans at most the scope's pages, and at most "

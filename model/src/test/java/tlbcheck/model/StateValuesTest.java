@@ -103,7 +103,7 @@ class StateValuesTest {
         String[][] bad = {
                 {"0,1,2,3", "scope cpus=0 is outside 1..4"}, {"5,1,2,3", "scope cpus=5 is outside 1..4 (scope too large"},
                 {"2,3,2,3", "scope smmus=3 is outside 0..2"}, {"2,1,0,3", "scope pages=0 is outside 1..6"},
-                {"2,1,7,8", "scope pages=7 is outside 1..6"}, {"2,1,3,2", "(every page starts mapped, so frames >= pages - aliases)"},
+                {"2,1,7,8", "scope pages=7 is outside 1..6"}, {"2,1,3,2", "(every page starts mapped, so frames >= pages - aliases; pages that share frames name their aliases"},
                 {"2,1,2,9", "scope frames=9 is outside 2..8"}, {"2,1,2,3,3", "(a range spans at most the scope's pages, and at most 4)"},
                 {"2,1,4,4,1,3", "(each alias is a second page mapping one of the first pages' frames, so at most half the pages)"},
         };

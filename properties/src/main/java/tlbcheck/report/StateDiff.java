@@ -48,6 +48,12 @@ public final class StateDiff {
         for (int c = 0; c < a.cpus(); c++) {
             if (a.running(c).isDefined() != b.running(c).isDefined()) {
                 out = out.append("CPU" + c + ": " + b.running(c).map(r -> "enters " + name(model, r)).getOrElse("idle"));
+            } else if (b.running(c).isDefined() && b.running(c).get().newFrame() >= 0
+                    && a.running(c).get().newFrame() != b.running(c).get().newFrame()) {
+                // The frame a copy-on-write or a migration copies into: what invariant 9 counts a write against.
+                Running r = b.running(c).get();
+                out = out.append("CPU" + c + " " + name(model, r) + ": new page f" + r.newFrame()
+                        + (r.oldFrame() >= 0 ? ", the copy of f" + r.oldFrame() : ""));
             }
         }
         for (int d = 0; d < a.smmus(); d++) {

@@ -55,6 +55,9 @@ class MainTest {
         String explain = run(0, "explain", "../counterexamples/mremap-flush-after-ptl-drop--3-no-use-after-free.yaml");
         assertTrue(explain.contains("rmap lock (i_mmap / anon_vma): held for read by 1"), explain);
         assertTrue(explain.contains("rmap lock (i_mmap / anon_vma): free"), explain);
+        // The copy a copy-on-write makes, which invariant 9 counts a later write against.
+        String cow = run(0, "explain", "../counterexamples/uffd-wp-deferred-flush--9-no-lost-write.yaml");
+        assertTrue(cow.contains("CPU1 cow: new page f1, the copy of f0"), cow);
         assertTrue(explain.contains("tlb_flush_pending: 0 -> 1") && explain.contains("tlb_flush_pending: 1 -> 0"), explain);
         assertTrue(explain.contains("PTL p1: taken"), explain);
     }

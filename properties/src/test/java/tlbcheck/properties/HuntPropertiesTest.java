@@ -56,6 +56,12 @@ class HuntPropertiesTest {
                         .map(i -> io.vavr.Tuple.of(v, i)))
                 .toList();
         if (HuntSettings.deep()) System.out.println(worstCase(selected.size(), HuntSettings.config("any")));
+        if (HuntSettings.get("tlbcheck.scope").isDefined() && HuntSettings.get("tlbcheck.exploreScope").isEmpty()
+                && !HuntSettings.exploreOnly()) {
+            // A newcomer's larger hunting scope made its exhaustive search 17 million states without a word.
+            System.out.println("-Dtlbcheck.scope=" + HuntSettings.get("tlbcheck.scope").get() + " is exhaustive search's"
+                    + " scope too; -Dtlbcheck.exploreScope keeps it small, -Dtlbcheck.depth=K bounds it");
+        }
         if (HuntSettings.exploreOnly()) {
             System.out.println("exhaustive search of " + selected.size() + " properties in 2 CPUs, 2 pages, 3 frames"
                     + " and the SMMU of a variant that has one (unless -Dtlbcheck.exploreScope), no hunt");
