@@ -58,11 +58,16 @@ public final class Model {
      * nothing else (no user access, no other thread) until it drops it.
      */
     public Option<Procedure> holdingPtl(State state, int cpu) {
+        return holdsPtl(state, cpu) ? Option.some(variant.kernel().procedure(state.running(cpu).get().procedure()))
+                : Option.none();
+    }
+
+    /** Whether {@link #holdingPtl} has a procedure: for the checks every explored state makes, without allocating. */
+    public boolean holdsPtl(State state, int cpu) {
         Option<Running> r = state.running(cpu);
-        if (r.isEmpty() || !ptlHeld[r.get().procedure()][Math.min(r.get().pc(), ptlHeld[r.get().procedure()].length - 1)]) {
-            return Option.none();
-        }
-        return Option.some(variant.kernel().procedure(r.get().procedure()));
+        if (r.isEmpty()) return false;
+        boolean[] held = ptlHeld[r.get().procedure()];
+        return held[Math.min(r.get().pc(), held.length - 1)];
     }
 
     public Variant variant() { return variant; }

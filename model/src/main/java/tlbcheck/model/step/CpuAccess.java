@@ -30,7 +30,7 @@ public record CpuAccess(int cpu, int page, boolean write) implements Step {
 
     @Override
     public boolean enabled(Model model, State s) {
-        if (cpu >= s.cpus() || page >= s.pages() || model.holdingPtl(s, cpu).isDefined()) return false;
+        if (cpu >= s.cpus() || page >= s.pages() || model.holdsPtl(s, cpu)) return false;
         Pte cached = s.cpuTlb(cpu, page);
         return cached.present() ? cached.permits(write) : s.pte(page).permits(write);
     }
