@@ -114,11 +114,19 @@ public final class CounterexampleFile {
     public static Path write(Path dir, Counterexample cx) {
         try {
             Files.createDirectories(dir);
-            Path file = dir.resolve(cx.fileName());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write a counterexample to " + dir, e);
+        }
+        return writeTo(dir.resolve(cx.fileName()), cx);
+    }
+
+    /** Writes the counterexample over {@code file}, whatever its name: a stale archived file replaced in place. */
+    public static Path writeTo(Path file, Counterexample cx) {
+        try {
             Files.writeString(file, text(cx));
             return file;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write a counterexample to " + dir, e);
+            throw new UncheckedIOException("cannot write a counterexample to " + file, e);
         }
     }
 

@@ -34,7 +34,8 @@ import tlbcheck.report.StateDiff;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done", "1:shortest found no violation; merge found a row not as expected",
                 "2:bad input (no such file, not UTF-8 text, a malformed or outdated file, an unknown name) or usage"},
-        subcommands = {Main.Replay.class, Main.Explain.class, Main.Render.class, Main.Shortest.class, Merge.class})
+        subcommands = {Main.Replay.class, Main.Explain.class, Main.Render.class, Main.Shortest.class, Main.Rearchive.class,
+                Merge.class})
 public final class Main implements Callable<Integer> {
 
     @Override
@@ -160,6 +161,48 @@ public final class Main implements Callable<Integer> {
             System.out.println((before.isEmpty() ? "wrote " : same ? "unchanged: " : "replaced ") + written
                     + (before.isDefined() && !same ? " (it held another counterexample; git diff shows it)" : ""));
             return 0;
+        }
+    }
+
+    @Command(name = "rearchive", mixinStandardHelpOptions = true,
+            description = "Replay archived files and replace each whose steps no longer reproduce (the model or its"
+                    + " variant changed since) by a shortest counterexample of the same variant, invariant, scope and"
+                    + " fixed-by, in place. A file that still reproduces is kept as it is.")
+    static final class Rearchive implements Callable<Integer> {
+        @Parameters(paramLabel = "FILE", arity = "1..*", description = "counterexample files, e.g. counterexamples/*.yaml")
+        List<Path> files;
+
+        @Override
+        public Integer call() {
+            int left = 0;
+            for (Path file : files) {
+                CounterexampleFile.Loaded l = CounterexampleFile.read(file);
+                try {
+                    CounterexampleFile.reproduce(l);
+                    System.out.println(file + ": still reproduces, kept");
+                    continue;
+                } catch (ArchiveException stale) {
+                    System.out.println(stale.getMessage());
+                }
+                Counterexample old = l.counterexample();
+                ExploreResult r = Explorer.explore(l.model(), l.invariant(), Explorer.Config.defaults().withProgress(10),
+                        System.out::println);
+                if (!r.violated()) {
+                    System.out.println(file + ": kept, for you to decide: exhaustive search of " + old.scope() + " "
+                            + r.verdict() + ", so the model no longer has this bug there");
+                    left++;
+                    continue;
+                }
+                Counterexample cx = CounterexampleFile.of(l.model(), l.invariant(), r.trace().get(), r.violation().get(),
+                        "-", "exhaustive", old.fixedBy());
+                CounterexampleFile.writeTo(file, cx);
+                CounterexampleFile.Loaded again = CounterexampleFile.read(file);
+                CounterexampleFile.reproduce(again);
+                for (String fix : cx.fixedBy()) CounterexampleFile.checkFixedBy(again, Catalogues.get().variant(fix));
+                System.out.println("replaced " + file + ": shortest counterexample " + r.trace().get().size() + " steps, was "
+                        + old.steps().size() + " (git diff shows it)");
+            }
+            return left > 0 ? 1 : 0;
         }
     }
 

@@ -113,4 +113,25 @@ class MainTest {
         String replaced = run(0, args);
         assertTrue(replaced.contains("replaced " + file + " (it held another counterexample"), replaced);
     }
+
+    /**
+     * After a change to the model, a file whose steps no longer reproduce is replaced in place by a shortest
+     * counterexample of the same variant, invariant, scope and fixed-by; one that still reproduces is left alone.
+     */
+    @Test
+    void rearchiveReplacesOnlyWhatNoLongerReproduces(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws java.io.IOException {
+        java.nio.file.Path kept = dir.resolve("kept.yaml");
+        java.nio.file.Files.copy(java.nio.file.Path.of(V11), kept);
+        java.nio.file.Path stale = dir.resolve("stale.yaml");
+        String text = java.nio.file.Files.readString(java.nio.file.Path.of(V11));
+        // The last step gone: the rest runs without the violation, as after a model change that adds a step.
+        java.nio.file.Files.writeString(stale, text.substring(0, text.stripTrailing().lastIndexOf("\n- {step:") + 1));
+        String out = run(0, "rearchive", kept.toString(), stale.toString());
+        assertTrue(out.contains(kept + ": still reproduces, kept"), out);
+        assertTrue(out.contains("no longer reproduces"), out);
+        assertTrue(out.contains("replaced " + stale + ": shortest counterexample "), out);
+        assertEquals(text, java.nio.file.Files.readString(kept));
+        assertTrue(run(0, "replay", stale.toString()).contains("holds under fixed-by V12"));
+    }
 }
