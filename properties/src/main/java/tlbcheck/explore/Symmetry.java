@@ -18,7 +18,8 @@ public enum Symmetry {
      * whose stage 2 only copies the process's frames; not under arm64's stage-2 block, which maps guest page g to its
      * frame plus g. Pages are renamed only without a guest (x86's APIC-access page is guest page 0), with one-page
      * procedures (a range is a run of neighbouring pages) and in scopes of up to 3 pages (the canonical form tries
-     * the orders of the pages).
+     * the orders of the pages). Pages and frames are renamed only in a kernel made of the model's own triggers,
+     * conditions and ops ({@link KernelSymmetry}): a lambda of the user's may tell them apart.
      */
     ALL
 }
