@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -220,5 +221,29 @@ class ProcedureOpsTest {
         org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> tlbcheck.model.kernel.Procedure.of(
                 "nothing", tlbcheck.model.kernel.Trigger.ANY, tlbcheck.model.kernel.MmapLock.READ,
                 tlbcheck.model.kernel.OrigPte.INSTANCE, tlbcheck.model.kernel.MmapUnlock.READ));
+    }
+
+    @Test
+    @DisplayName("without(op) deletes a line, wherever it is, and a check that jumps over it jumps over one op fewer")
+    void withoutDeletesALine() {
+        tlbcheck.model.kernel.MmPaths paths = tlbcheck.model.kernel.MmPaths.LINUX_6_6;
+        Procedure wp = paths.procedure("write_protect");
+        Procedure reverted = wp.without(tlbcheck.model.kernel.TlbBatch.FLUSH_PENDING);
+        assertEquals(wp.length() - 1, reverted.length());
+        assertTrue(!reverted.ops().exists(op -> op.unwrapped() == tlbcheck.model.kernel.TlbBatch.FLUSH_PENDING));
+        // fault_upgrade: if (READ_ONLY) { ptep_set_access_flags' write, flush, notify }: drop the flush inside the check.
+        Procedure upgrade = paths.procedure("fault_upgrade");
+        tlbcheck.model.kernel.SkipUnless check = (tlbcheck.model.kernel.SkipUnless) upgrade.ops()
+                .find(op -> op instanceof tlbcheck.model.kernel.SkipUnless).get();
+        tlbcheck.model.kernel.Op flush = upgrade.ops().find(op -> op.unwrapped() instanceof tlbcheck.model.kernel.FlushTlbPage).get();
+        Procedure noFlush = upgrade.without(flush);
+        tlbcheck.model.kernel.SkipUnless shorter = (tlbcheck.model.kernel.SkipUnless) noFlush.ops()
+                .find(op -> op instanceof tlbcheck.model.kernel.SkipUnless).get();
+        assertEquals(check.skip() - 1, shorter.skip());
+        assertEquals(upgrade.length() - 1, noFlush.length());
+        IllegalArgumentException none = assertThrows(IllegalArgumentException.class,
+                () -> upgrade.without(tlbcheck.model.kernel.TlbBatch.FLUSH_PENDING));
+        assertTrue(none.getMessage().startsWith("fault_upgrade has no op "), none.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> upgrade.without(check));
     }
 }

@@ -245,7 +245,7 @@ public record MmPaths(String name, Seq ptepSetAccessFlags, Seq flushTlbRange, Se
                 // read-only while TLBs may still let writes through: it has only mm_tlb_flush_pending to know.
                 Procedure.ranged("write_protect", Trigger.ANY,
                         MmapLock.WRITE, TLB_GATHER_MMU, rangeStart, PtlLock.INSTANCE, TlbBatch.FLUSH_PENDING,
-                        WriteProtectPte.INSTANCE, PtlUnlock.INSTANCE, rangeEnd, flushTlbRange,
+                        WriteProtectPte.KEEPING_THE_BATCH_CONTRACT, PtlUnlock.INSTANCE, rangeEnd, flushTlbRange,
                         TLB_FINISH_MMU, MmapUnlock.WRITE),
                 unmap(),
                 // migrate_pages: try_to_migrate_one installs the migration entry inside its own notifier range

@@ -59,6 +59,50 @@ public record Procedure(String name, Trigger trigger, Array<Op> ops, boolean ran
         return ops.size();
     }
 
+    /**
+     * The same procedure without the op, wherever it is: the line a patch deletes, or a fix reverted, e.g.
+     * {@code paths.procedure("write_protect").without(TlbBatch.FLUSH_PENDING)} is {@code change_pte_range} before
+     * 3ea277194daa. Ops are compared unwrapped ({@link Op#named} names do not matter); a check that jumps over the op
+     * jumps over one op fewer. Refused when the procedure has no such op, naming those it has.
+     */
+    public Procedure without(Op op) {
+        Op gone = op.unwrapped();
+        if (skipOf(gone) >= 0) {
+            throw new IllegalArgumentException("without(" + gone.name() + ") would remove a check's jump from " + name
+                    + "; write the procedure out without the check instead");
+        }
+        Array<Op> out = ops;
+        boolean found = false;
+        for (int k = out.size() - 1; k >= 0; k--) {
+            if (!out.get(k).unwrapped().equals(gone)) continue;
+            found = true;
+            for (int i = 0; i < k; i++) {
+                int skip = skipOf(out.get(i));
+                if (skip >= 0 && k <= i + skip) out = out.update(i, withSkip(out.get(i), skip - 1));
+            }
+            out = out.removeAt(k);
+        }
+        if (!found) {
+            throw new IllegalArgumentException(name + " has no op " + gone.name() + "; it has: "
+                    + ops.map(Op::name).mkString(", "));
+        }
+        return new Procedure(name, trigger, out, ranged);
+    }
+
+    /** How many ops a check or branch jumps over; -1 for an op that does not jump. */
+    private static int skipOf(Op op) {
+        if (op instanceof SkipUnless s) return s.skip();
+        if (op instanceof SkipUnlessBbm2 s) return s.skip();
+        if (op instanceof Goto g) return g.skip();
+        return -1;
+    }
+
+    private static Op withSkip(Op op, int skip) {
+        if (op instanceof SkipUnless s) return new SkipUnless(s.condition(), skip);
+        if (op instanceof SkipUnlessBbm2) return new SkipUnlessBbm2(skip);
+        return new Goto(skip);
+    }
+
     public Op op(int pc) {
         return ops.get(pc);
     }
