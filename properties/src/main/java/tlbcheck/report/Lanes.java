@@ -49,7 +49,11 @@ public final class Lanes {
             int at = NUMBER + actors.indexOf(step.actor()) * lane;
             String text = step.describe(model, s);
             String line = new String(row, 0, at) + text + " ";
-            if (line.length() < row.length) line = line + new String(row, line.length(), row.length - line.length());
+            // A text that runs into the next lane hides the markers after it: one left standing would be read as
+            // the next actor's, when it is the one after (newcomers misread three traces that way).
+            if (line.length() <= at + lane && line.length() < row.length) {
+                line = line + new String(row, line.length(), row.length - line.length());
+            }
             line = line.stripTrailing();
             if (line.length() > WIDTH) {
                 String mark = "~[" + (notes.size() + 1) + "]";

@@ -40,4 +40,16 @@ class LanesTest {
         assertTrue(cut.matches("  4 \\. +\\. +upgrade: move_page_tables:~\\[1]"), cut);
         assertTrue(lines[2].matches("  2 \\. +\\. +upgrade: pte_offset_map_lock"), "'.': not in a procedure\n" + lanes);
     }
+
+    /** A text that runs into the next lane leaves no marker after it, which a reader would take for that lane's. */
+    @Test
+    void aTextIntoTheNextLaneHidesTheMarkersAfterIt() {
+        Procedure p = Procedure.of("try_to_unmap_one", Trigger.PTE_VALID, PtlLock.INSTANCE,
+                FlushTlbPage.broadcast("flush_tlb_page"), PtlUnlock.INSTANCE);
+        Model model = new Model(Variants.V5.withKernel("long", "long names", Kernel.of("long", p)), Scope.of(3, 0, 1, 2));
+        String[] lines = Lanes.render(model, Array.of(new Start(0, "try_to_unmap_one", 0, false), new Advance(0)))
+                .split("\n");
+        assertTrue(lines[1].matches("  1 try_to_unmap_one\\(p0\\)"), lines[1]);
+        assertTrue(lines[2].matches("  2 try_to_unmap_one: pte_offset_map_lock"), lines[2]);
+    }
 }
