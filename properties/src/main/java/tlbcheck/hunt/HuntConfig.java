@@ -1,7 +1,9 @@
 package tlbcheck.hunt;
 
 /**
- * How hard one property hunts.
+ * How hard one property hunts. Work is bounded by counts ({@code tries}, {@code length}, {@code shrinkCandidates}),
+ * so the verdict and the trace do not depend on the machine's load; {@code seconds} and
+ * {@code shrinkSeconds} are safety nets, and a run they stop says so ({@code stoppedBy: time}).
  *
  * @param seed the seed of the first try; later tries derive theirs from it (see {@link #trySeed})
  * @param tries random walks at most
@@ -9,14 +11,11 @@ package tlbcheck.hunt;
  * @param seconds time limit for the walks of one property
  * @param shrinkSeconds time limit for shrinking one failure
  * @param swarm whether walks leave out random subsets of the hardware step kinds
+ * @param progressSeconds print a progress line this often (0: never)
+ * @param shard which of {@code shards} this run is, from 0 ({@link #withShard})
+ * @param shards how many machines split the tries between them
  * @param pct whether half the walks (each chosen by its own seed) schedule procedures by priority
  *     ({@link Priorities}), which finds races that need one procedure to run whole inside another's window
- * @param progressSeconds print a progress line this often (0: never)
- */
-/**
- * How long a hunt runs. Work is bounded by counts ({@code tries}, {@code length}, {@code shrinkCandidates}),
- * so the verdict and the trace do not depend on the machine's load; {@code seconds} and
- * {@code shrinkSeconds} are safety nets, and a run they stop says so ({@code stoppedBy: time}).
  */
 public record HuntConfig(long seed, int tries, int length, double seconds, double shrinkSeconds, boolean swarm,
                          double progressSeconds, int shard, int shards, boolean pct) {
