@@ -29,8 +29,8 @@ public final class Model {
     private final Variant variant;
     private final Scope scope;
     private final Array<Step> candidates;
-    /** Per procedure and pc: whether a CPU standing there holds a page-table lock ({@link Procedure#holdsPtlAt}). */
-    private final boolean[][] ptlHeld;
+    /** Per procedure and pc: whether a CPU standing there holds a spinlock ({@link Procedure#holdsSpinlockAt}). */
+    private final boolean[][] spinlockHeld;
 
     public Model(Variant variant) {
         this(variant, variant.scope());
@@ -46,27 +46,27 @@ public final class Model {
         this.variant = variant;
         this.scope = scope;
         this.candidates = allSteps(variant.kernel(), scope, variant.platform().guest());
-        this.ptlHeld = variant.kernel().procedures().map(p -> {
+        this.spinlockHeld = variant.kernel().procedures().map(p -> {
             boolean[] held = new boolean[p.length() + 1];
-            for (int pc = 0; pc <= p.length(); pc++) held[pc] = p.holdsPtlAt(pc);
+            for (int pc = 0; pc <= p.length(); pc++) held[pc] = p.holdsSpinlockAt(pc);
             return held;
         }).toJavaArray(boolean[][]::new);
     }
 
     /**
-     * The procedure CPU {@code cpu} is in, if it stands where it holds a page-table lock: a spinlock, so the CPU runs
-     * nothing else (no user access, no other thread) until it drops it.
+     * The procedure CPU {@code cpu} is in, if it stands where it holds a spinlock (a page-table lock, KVM's
+     * {@code mmu_lock}): the CPU runs nothing else (no user access, no other thread) until it drops it.
      */
-    public Option<Procedure> holdingPtl(State state, int cpu) {
-        return holdsPtl(state, cpu) ? Option.some(variant.kernel().procedure(state.running(cpu).get().procedure()))
+    public Option<Procedure> holdingSpinlock(State state, int cpu) {
+        return holdsSpinlock(state, cpu) ? Option.some(variant.kernel().procedure(state.running(cpu).get().procedure()))
                 : Option.none();
     }
 
-    /** Whether {@link #holdingPtl} has a procedure: for the checks every explored state makes, without allocating. */
-    public boolean holdsPtl(State state, int cpu) {
+    /** Whether {@link #holdingSpinlock} has a procedure: for the checks every explored state makes, without allocating. */
+    public boolean holdsSpinlock(State state, int cpu) {
         Option<Running> r = state.running(cpu);
         if (r.isEmpty()) return false;
-        boolean[] held = ptlHeld[r.get().procedure()];
+        boolean[] held = spinlockHeld[r.get().procedure()];
         return held[Math.min(r.get().pc(), held.length - 1)];
     }
 

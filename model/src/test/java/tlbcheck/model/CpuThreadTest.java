@@ -36,16 +36,28 @@ class CpuThreadTest {
         Model model = new Model(Variants.V5);
         State s = model.fire(model.initial(), new Start(0, "fault_upgrade", 0, true)).after();
         int steps = 0;
-        while (model.holdingPtl(s, 0).isEmpty()) {
+        while (model.holdingSpinlock(s, 0).isEmpty()) {
             s = model.fire(s, new Advance(0)).after();
             assertTrue(++steps < 5, "fault_upgrade takes the page-table lock in its first steps");
         }
         CpuAccess read = new CpuAccess(0, 0, false);
         assertFalse(read.enabled(model, s));
-        assertTrue(model.refusal(s, read).get().contains("CPU0 is in fault_upgrade holding a page-table lock"),
+        assertTrue(model.refusal(s, read).get().contains("CPU0 is in fault_upgrade holding a spinlock (a page-table lock or mmu_lock)"),
                 model.refusal(s, read).get());
         assertTrue(new CpuAccess(1, 0, false).enabled(model, s), "another CPU reads on");
-        while (model.holdingPtl(s, 0).isDefined()) s = model.fire(s, new Advance(0)).after();
+        while (model.holdingSpinlock(s, 0).isDefined()) s = model.fire(s, new Advance(0)).after();
         assertTrue(read.enabled(model, s), "after pte_unmap_unlock, still in the fault, the CPU may run another thread");
+    }
+
+    /** KVM's mmu_lock is a spinlock too: a CPU faulting a page into stage 2 under it makes no user access. */
+    @Test
+    void aCpuHoldingMmuLockMakesNoUserAccess() {
+        tlbcheck.model.kernel.Procedure faultIn = tlbcheck.model.kernel.KvmX86Paths.FAULT_IN;
+        int lock = faultIn.ops().indexWhere(op -> op.unwrapped() == tlbcheck.model.kernel.KvmLock.LOCK);
+        int unlock = faultIn.ops().indexWhere(op -> op.unwrapped() == tlbcheck.model.kernel.KvmLock.UNLOCK);
+        assertFalse(faultIn.holdsSpinlockAt(lock));
+        assertTrue(faultIn.holdsSpinlockAt(lock + 1) && !faultIn.holdsPtlAt(lock + 1), "mmu_lock, no PTL");
+        assertTrue(faultIn.holdsSpinlockAt(unlock));
+        assertFalse(faultIn.holdsSpinlockAt(unlock + 1));
     }
 }

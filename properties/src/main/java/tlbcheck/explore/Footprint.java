@@ -248,7 +248,7 @@ final class Footprint {
             long slot = cpuSlot(e.cpu(), e.page());
             set(slot, slot | debtors(s, e.page(), Running.cpuBit(e.cpu())));
         } else if (step instanceof CpuAccess a) {
-            // The CPU's own procedure too: under a page-table lock it makes no access.
+            // The CPU's own procedure too: under a spinlock (a PTL, mmu_lock) it makes no access.
             long slot = cpuSlot(a.cpu(), a.page());
             if (s.cpuTlb(a.cpu(), a.page()).present()) {
                 set(slot | running(a.cpu()), 0);  // a hit changes nothing

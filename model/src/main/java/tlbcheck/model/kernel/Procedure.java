@@ -107,6 +107,18 @@ public record Procedure(String name, Trigger trigger, Array<Op> ops, boolean ran
         return ops.get(pc);
     }
 
+    /**
+     * Whether a CPU standing at op {@code pc} holds a spinlock: a page-table lock ({@link #holdsPtlAt}) or KVM's
+     * {@code mmu_lock} ({@link KvmLock}), under which nothing else runs on that CPU.
+     */
+    public boolean holdsSpinlockAt(int pc) {
+        int held = 0;
+        for (int i = 0; i < pc && i < ops.size(); i++) {
+            if (ops.get(i).unwrapped() instanceof KvmLock k) held += k.take() ? 1 : -1;
+        }
+        return held > 0 || holdsPtlAt(pc);
+    }
+
     /** Whether a CPU standing at op {@code pc} holds the page-table lock it took with {@link PtlLock}. */
     public boolean holdsPtlAt(int pc) {
         int held = 0;

@@ -10,7 +10,8 @@ import tlbcheck.model.kernel.Procedure;
 /**
  * A CPU load or store that translates without faulting: through its TLB entry, or through a walk
  * that fills one. An access that would fault is not this step: it is the start of a fault procedure.
- * A CPU that holds a page-table lock (a spinlock: preemption is off) makes no user access until it drops it.
+ * A CPU that holds a spinlock (a page-table lock, KVM's mmu_lock: preemption is off) makes no user access until it
+ * drops it.
  */
 public record CpuAccess(int cpu, int page, boolean write) implements Step {
 
@@ -18,10 +19,10 @@ public record CpuAccess(int cpu, int page, boolean write) implements Step {
     public Option<String> refusal(Model model, State s) {
         Option<String> bad = Step.checkIndex("CPU", cpu, s.cpus()).orElse(() -> Step.checkIndex("page", page, s.pages()));
         if (bad.isDefined()) return bad;
-        Option<Procedure> holding = model.holdingPtl(s, cpu);
+        Option<Procedure> holding = model.holdingSpinlock(s, cpu);
         if (holding.isDefined()) {
-            return Option.some("CPU" + cpu + " is in " + holding.get().name() + " holding a page-table lock, a spinlock:"
-                    + " it runs no user access until pte_unmap_unlock");
+            return Option.some("CPU" + cpu + " is in " + holding.get().name() + " holding a spinlock (a page-table lock or"
+                    + " mmu_lock): it runs no user access until it drops it");
         }
         Pte cached = s.cpuTlb(cpu, page);
         if (cached.present() ? cached.permits(write) : s.pte(page).permits(write)) return Option.none();
@@ -30,7 +31,7 @@ public record CpuAccess(int cpu, int page, boolean write) implements Step {
 
     @Override
     public boolean enabled(Model model, State s) {
-        if (cpu >= s.cpus() || page >= s.pages() || model.holdsPtl(s, cpu)) return false;
+        if (cpu >= s.cpus() || page >= s.pages() || model.holdsSpinlock(s, cpu)) return false;
         Pte cached = s.cpuTlb(cpu, page);
         return cached.present() ? cached.permits(write) : s.pte(page).permits(write);
     }
