@@ -112,17 +112,13 @@ public final class CounterexampleFile {
     }
 
     public static Path write(Path dir, Counterexample cx) {
-        try {
-            Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write a counterexample to " + dir, e);
-        }
         return writeTo(dir.resolve(cx.fileName()), cx);
     }
 
     /** Writes the counterexample over {@code file}, whatever its name: a stale archived file replaced in place. */
     public static Path writeTo(Path file, Counterexample cx) {
         try {
+            if (file.getParent() != null) Files.createDirectories(file.getParent());
             Files.writeString(file, text(cx));
             return file;
         } catch (IOException e) {

@@ -151,12 +151,9 @@ public final class Main implements Callable<Integer> {
             if (!r.violated()) return 1;
             Counterexample cx = CounterexampleFile.of(model, inv, r.trace().get(), r.violation().get(), "-", "exhaustive",
                     fixedBy == null ? List.of() : fixedBy);
-            Path target = out.resolve(cx.fileName());
-            io.vavr.control.Option<String> before = readIfThere(target);
-            Path written = CounterexampleFile.write(out, cx);
-            CounterexampleFile.Loaded l = CounterexampleFile.read(written);
-            CounterexampleFile.reproduce(l);
-            for (String fix : cx.fixedBy()) CounterexampleFile.checkFixedBy(l, Catalogues.get().variant(fix));
+            Path written = out.resolve(cx.fileName());
+            io.vavr.control.Option<String> before = readIfThere(written);
+            writeChecked(written, cx);
             boolean same = before.equals(readIfThere(written));
             System.out.println((before.isEmpty() ? "wrote " : same ? "unchanged: " : "replaced ") + written
                     + (before.isDefined() && !same ? " (it held another counterexample; git diff shows it)" : ""));
@@ -195,15 +192,20 @@ public final class Main implements Callable<Integer> {
                 }
                 Counterexample cx = CounterexampleFile.of(l.model(), l.invariant(), r.trace().get(), r.violation().get(),
                         "-", "exhaustive", old.fixedBy());
-                CounterexampleFile.writeTo(file, cx);
-                CounterexampleFile.Loaded again = CounterexampleFile.read(file);
-                CounterexampleFile.reproduce(again);
-                for (String fix : cx.fixedBy()) CounterexampleFile.checkFixedBy(again, Catalogues.get().variant(fix));
+                writeChecked(file, cx);
                 System.out.println("replaced " + file + ": shortest counterexample " + r.trace().get().size() + " steps, was "
                         + old.steps().size() + " (git diff shows it)");
             }
             return left > 0 ? 1 : 0;
         }
+    }
+
+    /** Writes the file, then reads it back: it must violate as written and hold under each fixed-by. */
+    private static void writeChecked(Path file, Counterexample cx) {
+        CounterexampleFile.writeTo(file, cx);
+        CounterexampleFile.Loaded l = CounterexampleFile.read(file);
+        CounterexampleFile.reproduce(l);
+        for (String fix : cx.fixedBy()) CounterexampleFile.checkFixedBy(l, Catalogues.get().variant(fix));
     }
 
     /** A file's text, if there is one to read. */
