@@ -112,21 +112,18 @@ public record Procedure(String name, Trigger trigger, Array<Op> ops, boolean ran
      * {@code mmu_lock} ({@link KvmLock}), under which nothing else runs on that CPU.
      */
     public boolean holdsSpinlockAt(int pc) {
-        int held = 0;
-        for (int i = 0; i < pc && i < ops.size(); i++) {
-            if (ops.get(i).unwrapped() instanceof KvmLock k) held += k.take() ? 1 : -1;
-        }
-        return held > 0 || holdsPtlAt(pc);
+        return holdsPtlAt(pc) || held(pc, op -> op instanceof KvmLock k ? (k.take() ? 1 : -1) : 0);
     }
 
     /** Whether a CPU standing at op {@code pc} holds the page-table lock it took with {@link PtlLock}. */
     public boolean holdsPtlAt(int pc) {
+        return held(pc, op -> op instanceof PtlLock ? 1 : op instanceof PtlUnlock ? -1 : 0);
+    }
+
+    /** Whether the ops before {@code pc} take a lock more often than they drop it ({@code change}: +1, -1 or 0). */
+    private boolean held(int pc, java.util.function.ToIntFunction<Op> change) {
         int held = 0;
-        for (int i = 0; i < pc && i < ops.size(); i++) {
-            Op op = ops.get(i).unwrapped();
-            if (op instanceof PtlLock) held++;
-            if (op instanceof PtlUnlock) held--;
-        }
+        for (int i = 0; i < pc && i < ops.size(); i++) held += change.applyAsInt(ops.get(i).unwrapped());
         return held > 0;
     }
 
