@@ -297,8 +297,9 @@ public final class CounterexampleFile {
                         outOfScope
                                 ? "the step names an actor or page the file's scope (" + model.scope() + ") does not"
                                         + " have: fix the index on this line, or the 'scope' line if it was edited"
-                                : "the model or the variant changed since this was archived: rerun the hunt and archive"
-                                        + " it again, or delete the file if the bug is gone for good");
+                                : "the model or the variant changed since this was archived: 'tlbcheck rearchive "
+                                        + l.file() + "' puts a shortest counterexample in its place, or delete the"
+                                        + " file if the bug is gone for good");
             }
             Transition t = step.fire(model, s);
             done.add(t);
@@ -306,7 +307,8 @@ public final class CounterexampleFile {
             if (v.isDefined()) {
                 if (i != steps.size() - 1) {
                     throw new ArchiveException(l.file(), l.stepLine(i), "the violation now comes at step " + (i + 1)
-                            + " of " + steps.size() + ": " + v.get().explanation(), "archive the shorter counterexample");
+                            + " of " + steps.size() + ": " + v.get().explanation(), "archive the shorter counterexample: 'tlbcheck rearchive "
+                            + l.file() + "'");
                 }
                 return Array.ofAll(done);
             }
@@ -316,7 +318,7 @@ public final class CounterexampleFile {
                 + steps.size() + " steps run under " + model.variant().name() + " without violating " + l.invariant().name()
                 + "; the last step leaves " + Steps.summary(s),
                 "if " + model.variant().name() + " was fixed on purpose, add the fix as a variant and list it under"
-                        + " fixed-by instead; otherwise the model changed: rerun the hunt");
+                        + " fixed-by instead; otherwise the model changed: 'tlbcheck rearchive " + l.file() + "'");
     }
 
     /**

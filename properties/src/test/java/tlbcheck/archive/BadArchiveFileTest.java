@@ -79,6 +79,7 @@ class BadArchiveFileTest {
         assertEquals(lineOf(text, "steps:") + 1, e.line(), e.getMessage());
         assertTrue(e.getMessage().contains("step 1 Advance(cpu=0) is not enabled"), e.getMessage());
         assertTrue(e.getMessage().contains("CPU0 is not in a procedure"), e.getMessage());
+        assertTrue(e.getMessage().contains("'tlbcheck rearchive "), "the fix names the command: " + e.getMessage());
     }
 
     @Test
@@ -112,6 +113,7 @@ class BadArchiveFileTest {
         ArchiveException e = failure(text);
         assertTrue(e.getMessage().contains("is not enabled") || e.getMessage().contains("no longer reproduces"),
                 e.getMessage());
+        assertTrue(e.getMessage().contains("'tlbcheck rearchive "), "the fix names the command: " + e.getMessage());
     }
 
     @Test
