@@ -66,6 +66,31 @@ class BadSettingsTest {
     }
 
     /**
+     * A row expected to hold, whose hunting scope exhaustive search explores in the same build, walks only
+     * {@link HuntSettings#CROSS_CHECK_TRIES}; a row expected to violate, or hunted in a larger scope than the search's,
+     * walks the default.
+     */
+    @org.junit.jupiter.api.Test
+    void aHoldingRowThatExhaustiveSearchCoversIsHuntedAsACrossCheck() {
+        String old = System.getProperty("tlbcheck.tries");
+        System.clearProperty("tlbcheck.tries");
+        try {
+            var none = io.vavr.control.Option.<tlbcheck.model.Catalogue>none();
+            var v10 = tlbcheck.model.Variants.V10;
+            assertEquals(v10.scope(), v10.smallScope());
+            assertEquals(HuntSettings.CROSS_CHECK_TRIES, HuntSettings.config(none, v10,
+                    tlbcheck.model.invariant.BreakBeforeMake.INSTANCE).tries());
+            assertEquals(10_000, HuntSettings.config(none, tlbcheck.model.Variants.V11,
+                    tlbcheck.model.invariant.NoStaleAccessAfterRestriction.INSTANCE).tries());
+            var v2 = tlbcheck.model.Variants.V2;
+            assertTrue(!v2.scope().equals(v2.smallScope()));
+            assertEquals(10_000, HuntSettings.config(none, v2, tlbcheck.model.invariant.NoStaleSecondaryTlb.INSTANCE).tries());
+        } finally {
+            if (old == null) System.clearProperty("tlbcheck.tries"); else System.setProperty("tlbcheck.tries", old);
+        }
+    }
+
+    /**
      * A scope is checked against each selected variant's own, whose range, aliases and writable pages it keeps: one
      * page is too few for the mremap example's 2-page range, and the line says so (a newcomer's 4-page scope with 2
      * aliases was refused the other way, checked against no variant at all).

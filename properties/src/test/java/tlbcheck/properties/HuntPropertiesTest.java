@@ -105,9 +105,7 @@ class HuntPropertiesTest {
 
     /** The hunt of one row, with its progress lines (the deep hunt's) marked by the row's position. */
     static HuntResult hunt(Variant variant, Invariant invariant, String position) {
-        Scope scope = HuntSettings.get("tlbcheck.scope").map(text -> Scope.parse(text, variant.scope()))
-                .getOrElse(variant.scope());
-        Model model = new Model(variant, scope);
+        Model model = new Model(variant, HuntSettings.huntScope(variant));
         return Hunt.run(model, invariant, config(variant, invariant), line -> System.out.println(position + line));
     }
 
@@ -126,7 +124,8 @@ class HuntPropertiesTest {
         }
         if (config.sharded()) row = row.withShard(config.shardLabel());
         MATRIX.add(row);
-        System.out.println(summary(r));
+        System.out.println(summary(r) + (HuntSettings.crossCheck(variant, invariant) && !r.violated()
+                ? ", a cross-check: exhaustive search below covers this scope" : ""));
         if (!HuntSettings.deep() && HuntSettings.get("tlbcheck.seconds").isEmpty()) {
             clockStopped(r, config).forEach(org.junit.jupiter.api.Assertions::fail);
         }

@@ -50,7 +50,12 @@ final class HuntSettings {
         }
     }
 
-    /** The config of one property; without -Dtlbcheck.seed the seed is derived from the property's name. */
+    /**
+     * The walks of a row expected to hold whose hunting scope exhaustive search also explores in the build: that
+     * search proves the row or refutes it, so these walks only cross-check the hunt against it.
+     */
+    static final int CROSS_CHECK_TRIES = 1_000;
+
     /** The hunt of a pair: {@link #config(String)}, with the walks its catalogue asks for unless the command line sets them. */
     static HuntConfig config(tlbcheck.model.Variant variant, tlbcheck.model.invariant.Invariant invariant) {
         return config(tlbcheck.model.Catalogues.get().ownerOf(variant), variant, invariant);
@@ -61,9 +66,27 @@ final class HuntSettings {
                              tlbcheck.model.invariant.Invariant invariant) {
         HuntConfig config = config(variant.name() + "/" + invariant.name());
         if (deep() || get("tlbcheck.tries").isDefined()) return config;
-        return owner.flatMap(c -> c.huntTries(variant, invariant)).map(config::withTries).getOrElse(config);
+        Option<Integer> asked = owner.flatMap(c -> c.huntTries(variant, invariant));
+        if (asked.isDefined()) return config.withTries(asked.get());
+        return crossCheck(variant, invariant) ? config.withTries(Math.min(config.tries(), CROSS_CHECK_TRIES)) : config;
     }
 
+    /**
+     * Whether the row's hunt is a cross-check: the row is expected to hold, and exhaustive search runs in this build
+     * (unsharded, not only exploring) in the very scope the hunt walks.
+     */
+    static boolean crossCheck(tlbcheck.model.Variant variant, tlbcheck.model.invariant.Invariant invariant) {
+        return !deep() && !exploreOnly() && shard()[1] == 1
+                && Expected.verdict(variant, invariant).contains(Expected.HOLDS)
+                && huntScope(variant).equals(ExhaustiveCheck.scope(variant));
+    }
+
+    /** The scope the hunt walks: {@code -Dtlbcheck.scope}, else the variant's own. */
+    static tlbcheck.model.Scope huntScope(tlbcheck.model.Variant variant) {
+        return get("tlbcheck.scope").map(text -> tlbcheck.model.Scope.parse(text, variant.scope())).getOrElse(variant.scope());
+    }
+
+    /** The config of one property; without -Dtlbcheck.seed the seed is derived from the property's name. */
     static HuntConfig config(String propertyName) {
         long seed = number("tlbcheck.seed", com.google.common.hash.Hashing.murmur3_128()
                 .hashString(propertyName, java.nio.charset.StandardCharsets.UTF_8).asLong());
