@@ -43,6 +43,14 @@ public final class Model {
                     + " the process maps no guest memory at the start (the stage-2 block does), so no page can start"
                     + " writable; drop '-" + scope.writable() + "writable'");
         }
+        for (Procedure p : variant.kernel().procedures()) {
+            if (p.span() > Math.min(scope.range(), scope.pages())) {
+                throw new IllegalArgumentException("scope " + scope + " of " + variant.name() + ": " + p.name()
+                        + " is entered only on ranges of " + p.span() + " pages (onPages), and the scope's ranges go up to "
+                        + Math.min(scope.range(), scope.pages()) + "; give it " + p.span() + " pages and '-" + p.span()
+                        + "range'");
+            }
+        }
         this.variant = variant;
         this.scope = scope;
         this.candidates = allSteps(variant.kernel(), scope, variant.platform().guest());
@@ -115,6 +123,7 @@ public final class Model {
                     boolean read = p.trigger().startsOn(false);
                     boolean write = p.trigger().startsOn(true);
                     for (int n = 1; n <= (p.ranged() ? Math.min(scope.range(), scope.pages() - page) : 1); n++) {
+                        if (!p.entersOn(n, scope.range())) continue;
                         if (read || !write) steps.add(new Start(c, p.name(), page, n, false));
                         if (write) steps.add(new Start(c, p.name(), page, n, true));
                     }

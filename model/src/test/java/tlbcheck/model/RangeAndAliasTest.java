@@ -35,6 +35,32 @@ class RangeAndAliasTest {
                 paths.kernel()).withScope(TWO_PAGE_RANGE);
     }
 
+    /** V5 whose munmap is entered only on two pages at once, as a path the hardware fixes the range of. */
+    private static Variant unmapOnTwoPages(Scope scope) {
+        tlbcheck.model.kernel.Kernel k = Variants.V5.kernel();
+        return Variants.V5.withKernel("V5-unmap-two-pages", "munmap of two pages only",
+                k.with(k.find("unmap").get().onPages(2))).withScope(scope);
+    }
+
+    @Test
+    @DisplayName("a procedure on a fixed number of pages starts only on that many, and a scope too small for it is refused")
+    void aProcedureOnAFixedNumberOfPages() {
+        Model model = new Model(unmapOnTwoPages(TWO_PAGE_RANGE));
+        var starts = model.candidates().filter(st -> st instanceof Start x && x.procedure().equals("unmap"))
+                .map(st -> ((Start) st).pages()).distinct();
+        assertEquals(io.vavr.collection.Array.of(2), starts);
+        assertEquals("unmap is entered only on ranges of 2 pages (onPages); give it 2",
+                model.refusal(model.initial(), new Start(0, "unmap", 0, 1, false)).get());
+        assertTrue(model.refusal(model.initial(), new Start(0, "unmap", 0, 2, false)).isEmpty());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new Model(unmapOnTwoPages(Scope.of(2, 1, 2, 2))));
+        assertTrue(e.getMessage().contains("unmap is entered only on ranges of 2 pages (onPages), and the scope's ranges"
+                + " go up to 1; give it 2 pages and '-2range'"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> MmPaths.LINUX_6_6.kernel().find("unmap").get().onPages(0));
+        assertThrows(IllegalArgumentException.class,
+                () -> Variants.V5.kernel().procedures().find(p -> !p.ranged()).get().onPages(2));
+    }
+
     @Test
     @DisplayName("munmap of two pages clears both PTEs, flushes both from every TLB and frees both frames")
     void unmapOfARange() {

@@ -12,14 +12,20 @@ import tlbcheck.model.State;
  *
  * @param ranged whether it is entered on a range of pages (a syscall: munmap, mprotect, madvise), up to the
  *     scope's {@code range}; a fault is entered on one page
+ * @param span 0 for a range of any length up to the scope's {@code range}; k for a range of exactly k pages, as
+ *     {@code huge_pmd_unshare} always covers a whole PMD ({@link #onPages})
  */
-public record Procedure(String name, Trigger trigger, Array<Op> ops, boolean ranged) {
+public record Procedure(String name, Trigger trigger, Array<Op> ops, boolean ranged, int span) {
 
     /**
      * Refuses, with the procedure's and the op's names, an op that can never do its work where it stands,
      * and a procedure that can only ever take and drop locks (it would end without any effect).
      */
     public Procedure {
+        if (span < 0 || span > 0 && !ranged) {
+            throw new IllegalArgumentException("procedure " + name + ": only a ranged procedure (Procedure.ranged) is"
+                    + " entered on a number of pages, and it is 1 or more; got " + span);
+        }
         if (!ops.isEmpty() && ops.forAll(Op::bookkeeping)) {
             throw new IllegalArgumentException("procedure " + name + " can end without any effect: its ops ("
                     + ops.map(Op::name).mkString(", ") + ") only take and drop locks or check; add the op that does"
@@ -46,6 +52,10 @@ public record Procedure(String name, Trigger trigger, Array<Op> ops, boolean ran
         this(name, trigger, ops, false);
     }
 
+    public Procedure(String name, Trigger trigger, Array<Op> ops, boolean ranged) {
+        this(name, trigger, ops, ranged, 0);
+    }
+
     public static Procedure of(String name, Trigger trigger, Op... ops) {
         return new Procedure(name, trigger, flatten(Array.of(ops)), false);
     }
@@ -53,6 +63,24 @@ public record Procedure(String name, Trigger trigger, Array<Op> ops, boolean ran
     /** A procedure entered on a range of pages: its PTE, lock and flush ops act on every page of the range. */
     public static Procedure ranged(String name, Trigger trigger, Op... ops) {
         return new Procedure(name, trigger, flatten(Array.of(ops)), true);
+    }
+
+    /**
+     * The same ranged procedure, entered only on ranges of exactly {@code pages} pages: a path whose range the
+     * hardware fixes, as {@code huge_pmd_unshare} unshares a whole PMD, and which no caller runs on one page of it.
+     * A scope whose {@code range} is smaller cannot run it, and {@link tlbcheck.model.Model} refuses that scope.
+     */
+    public Procedure onPages(int pages) {
+        if (!ranged || pages < 1) {
+            throw new IllegalArgumentException("onPages(" + pages + ") on " + name + ": only a ranged procedure"
+                    + " (Procedure.ranged) is entered on a number of pages, and it is 1 or more");
+        }
+        return new Procedure(name, trigger, ops, true, pages);
+    }
+
+    /** Whether a CPU may enter it on {@code pages} pages, in a scope whose ranges go up to {@code range} pages. */
+    public boolean entersOn(int pages, int range) {
+        return span > 0 ? pages == span : pages == 1 || ranged && pages >= 1 && pages <= range;
     }
 
     public int length() {
@@ -86,7 +114,7 @@ public record Procedure(String name, Trigger trigger, Array<Op> ops, boolean ran
             throw new IllegalArgumentException(name + " has no op " + gone.name() + "; it has: "
                     + ops.map(Op::name).mkString(", "));
         }
-        return new Procedure(name, trigger, out, ranged);
+        return new Procedure(name, trigger, out, ranged, span);
     }
 
     /** How many ops a check or branch jumps over; -1 for an op that does not jump. */

@@ -32,6 +32,10 @@ public record Start(int cpu, String procedure, int page, int pages, boolean writ
         if (trigger.entry() == Trigger.Entry.DEVICE_FAULT) return Option.some(procedure + " is entered by HandleDeviceFault");
         if (trigger.entry() == Trigger.Entry.VCPU_FAULT) return Option.some(procedure + " is entered by a faulting VcpuAccess");
         if (pages != 1 && !p.get().ranged()) return Option.some(procedure + " is not entered on a range; give it 1 page");
+        if (p.get().span() > 0 && pages != p.get().span()) {
+            return Option.some(procedure + " is entered only on ranges of " + p.get().span() + " pages (onPages); give it "
+                    + p.get().span());
+        }
         if (pages < 1 || page + pages > s.pages()) {
             return Option.some("pages " + page + ".." + (page + pages - 1) + " are outside the scope's " + s.pages() + " pages");
         }
@@ -55,8 +59,8 @@ public record Start(int cpu, String procedure, int page, int pages, boolean writ
         int index = model.kernel().indexOf(procedure);
         if (index < 0) return false;
         Trigger trigger = model.kernel().procedure(index).trigger();
-        return trigger.entry() == Trigger.Entry.START && (pages == 1 || model.kernel().procedure(index).ranged()
-                && pages >= 1 && pages <= model.scope().range()) && trigger.allows(s, page) && !grantedByOwnTlb(trigger, s);
+        return trigger.entry() == Trigger.Entry.START && model.kernel().procedure(index).entersOn(pages, model.scope().range())
+                && trigger.allows(s, page) && !grantedByOwnTlb(trigger, s);
     }
 
     /** A fault the CPU's own TLB entry would not take: the entry grants the access. */
