@@ -13,8 +13,18 @@ package tlbcheck.model;
  * @param bbmNoAbort at FEAT_BBM level 2, whether the hardware has the no-abort property (Linux's BBML2_NOABORT): a TLB
  *     holding two entries that differ only in size returns one of them. Without it the hardware may raise a TLB
  *     conflict abort instead, so even a size-only overlap is a conflict. Every built-in platform has it.
+ * @param x86 whether the host is x86 rather than arm64 (an x86 guest implies it): no BTM, since an IOMMU never
+ *     sees the CPUs' shootdown IPIs, and no FEAT_BBM. The model's steps are the same; the name a trace gives is not.
  */
-public record Platform(boolean btm, int bbmLevel, Guest guest, boolean hostMm, boolean bbmNoAbort) {
+public record Platform(boolean btm, int bbmLevel, Guest guest, boolean hostMm, boolean bbmNoAbort, boolean x86) {
+
+    public Platform {
+        x86 = x86 || guest.x86();
+        if (x86 && (btm || bbmLevel > 0 || guest == Guest.ARM64_STAGE2)) {
+            throw new IllegalArgumentException("an x86 host has no BTM, no FEAT_BBM and no arm64 stage 2; got btm=" + btm
+                    + ", FEAT_BBM level " + bbmLevel + ", guest " + guest);
+        }
+    }
 
     public Platform(boolean btm, int bbmLevel, Guest guest) {
         this(btm, bbmLevel, guest, false);
@@ -24,9 +34,13 @@ public record Platform(boolean btm, int bbmLevel, Guest guest, boolean hostMm, b
         this(btm, bbmLevel, guest, hostMm, true);
     }
 
+    public Platform(boolean btm, int bbmLevel, Guest guest, boolean hostMm, boolean bbmNoAbort) {
+        this(btm, bbmLevel, guest, hostMm, bbmNoAbort, false);
+    }
+
     /** The same hardware without the no-abort property: FEAT_BBM level 2 that may raise a TLB conflict abort. */
     public Platform mayRaiseConflictAbort() {
-        return new Platform(btm, bbmLevel, guest, hostMm, false);
+        return new Platform(btm, bbmLevel, guest, hostMm, false, x86);
     }
 
     /** Whether a TLB may hold two entries of one frame that differ only in size without a conflict (abort). */
@@ -51,6 +65,12 @@ public record Platform(boolean btm, int bbmLevel, Guest guest, boolean hostMm, b
     public static final Platform SMMU_WITH_BTM = new Platform(true, 0, Guest.NONE);
     public static final Platform X86_KVM = new Platform(false, 0, Guest.X86_APIC);
 
+    /**
+     * An x86 host without a VM: mm bugs of x86's own (the batched reclaim flush was x86-only until arm64 took it up in
+     * 6.x), with an IOMMU where the scope has SMMUs, which never snoops CPU invalidations.
+     */
+    public static final Platform X86 = new Platform(false, 0, Guest.NONE, false, true, true);
+
     /** x86 KVM, with or without the APIC-access page ({@link #X86_KVM} has it). */
     public static Platform x86Kvm(boolean apicAccessPage) {
         return new Platform(false, 0, apicAccessPage ? Guest.X86_APIC : Guest.X86);
@@ -74,6 +94,15 @@ public record Platform(boolean btm, int bbmLevel, Guest guest, boolean hostMm, b
         return bbmLevel >= 2;
     }
 
+    /**
+     * The hardware as a trace names it in {@code scope}: without a VM and without SMMUs in the scope, just the CPU
+     * architecture, where {@link #toString} would name an SMMU the scope does not have.
+     */
+    public String in(Scope scope) {
+        if (guest == Guest.NONE && scope.smmus() == 0) return x86 ? "x86" : "arm64";
+        return toString();
+    }
+
     @Override
     public String toString() {
         switch (guest) {
@@ -81,7 +110,7 @@ public record Platform(boolean btm, int bbmLevel, Guest guest, boolean hostMm, b
             case X86: return "x86+KVM(no APIC-access page)";
             case ARM64_STAGE2: return "arm64+KVM(stage-2, FEAT_BBM level " + bbmLevel + (bbm2() && !bbmNoAbort ? " without no-abort" : "")
                     + (hostMm ? ", on the host mm" : "") + ")";
-            default: return btm ? "arm64+SMMUv3(BTM)" : "arm64+SMMUv3(no BTM)";
+            default: return x86 ? "x86+IOMMU" : btm ? "arm64+SMMUv3(BTM)" : "arm64+SMMUv3(no BTM)";
         }
     }
 }

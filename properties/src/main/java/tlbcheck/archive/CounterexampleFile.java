@@ -86,7 +86,7 @@ public final class CounterexampleFile {
     public static Counterexample of(Model model, Invariant invariant, Array<Step> steps, Violation violation, String seed,
                                     String source, List<String> fixedBy) {
         Variant v = model.variant();
-        return new Counterexample(Counterexample.FORMAT, v.name(), v.row(), v.platform().toString(),
+        return new Counterexample(Counterexample.FORMAT, v.name(), v.row(), v.platform().in(model.scope()),
                 model.scope().toString(), invariant.name(), invariant.number(), invariant.meaning(), seed, source,
                 fixedBy, Lanes.render(model, steps), violation.toString(), violation.evidence(), steps.asJava());
     }
