@@ -73,9 +73,13 @@ public final class Model {
     /** Whether {@link #holdingSpinlock} has a procedure: for the checks every explored state makes, without allocating. */
     public boolean holdsSpinlock(State state, int cpu) {
         Option<Running> r = state.running(cpu);
-        if (r.isEmpty()) return false;
-        boolean[] held = spinlockHeld[r.get().procedure()];
-        return held[Math.min(r.get().pc(), held.length - 1)];
+        return r.isDefined() && holdsSpinlockAt(r.get().procedure(), r.get().pc());
+    }
+
+    /** {@link Procedure#holdsSpinlockAt} of the kernel's procedure at {@code index}, looked up; past its end, none. */
+    public boolean holdsSpinlockAt(int index, int pc) {
+        boolean[] held = spinlockHeld[index];
+        return held[Math.min(pc, held.length - 1)];
     }
 
     public Variant variant() { return variant; }

@@ -107,7 +107,7 @@ final class Footprint {
         this.pages = model.scope().pages();
         this.cpus = model.scope().cpus();
         this.smmus = model.scope().smmus();
-        int bits = pages + (cpus + smmus) * pages + 2 * cpus + smmus + 1;
+        int bits = pages + (cpus + smmus) * pages + 3 * cpus + smmus + 1;
         this.kvmBase = bits;
         this.kvm = model.platform().guest() != Platform.Guest.NONE;
         if (kvm) bits += 1 + pages + 1 + cpus * pages + cpus + 1;
@@ -158,6 +158,15 @@ final class Footprint {
 
     private long device(int smmu) {
         return 1L << (pages * (1 + cpus + smmus) + 2 * cpus + smmu);
+    }
+
+    /**
+     * Whether CPU {@code cpu} stands where its procedure holds a spinlock ({@code Model.holdsSpinlock}): the part of its
+     * procedure slot a user access reads, which only a step that takes or drops the lock, enters a procedure or ends
+     * one changes.
+     */
+    private long spinlock(int cpu) {
+        return 1L << (pages * (1 + cpus + smmus) + 2 * cpus + smmus + cpu);
     }
 
     /** KVM's bookkeeping: mmu_lock, the invalidation count, the APIC-access page and its reload request. */
@@ -248,12 +257,12 @@ final class Footprint {
             long slot = cpuSlot(e.cpu(), e.page());
             set(slot, slot | debtors(s, e.page(), Running.cpuBit(e.cpu())));
         } else if (step instanceof CpuAccess a) {
-            // The CPU's own procedure too: under a spinlock (a PTL, mmu_lock) it makes no access.
+            // Whether the CPU holds a spinlock too (a PTL, mmu_lock): under one it makes no access.
             long slot = cpuSlot(a.cpu(), a.page());
             if (s.cpuTlb(a.cpu(), a.page()).present()) {
-                set(slot | running(a.cpu()), 0);  // a hit changes nothing
+                set(slot | spinlock(a.cpu()), 0);  // a hit changes nothing
             } else {
-                set(slot | pte(a.page()) | running(a.cpu()), slot | debtors(s, a.page(), Running.cpuBit(a.cpu())));
+                set(slot | pte(a.page()) | spinlock(a.cpu()), slot | debtors(s, a.page(), Running.cpuBit(a.cpu())));
             }
         } else if (step instanceof SmmuFill f) {
             long slot = smmuSlot(f.smmu(), f.page());
@@ -266,7 +275,8 @@ final class Footprint {
         } else if (step instanceof DeviceAccess a) {
             deviceAccess(s, a.device());
         } else if (step instanceof HandleDeviceFault h) {
-            set(running(h.cpu()) | device(h.device()), running(h.cpu()) | device(h.device()));
+            long w = running(h.cpu()) | spinlock(h.cpu()) | device(h.device());
+            set(w, w);
         } else if (step instanceof VcpuFill f) {
             vcpuSlotChange(s, f.cpu(), f.page(), true);
         } else if (step instanceof VcpuEvict e) {
@@ -316,7 +326,7 @@ final class Footprint {
      */
     private void vcpuAccess(State s, int cpu, int page) {
         long debts = debtors(s, page, Running.vcpuBit(cpu)) | blockDebtors(s, cpu);
-        long w = vcpuSlot(cpu, page) | vcpuBlock(cpu) | debts | vcpuNoProgress() | running(cpu);
+        long w = vcpuSlot(cpu, page) | vcpuBlock(cpu) | debts | vcpuNoProgress() | running(cpu) | spinlock(cpu);
         set(w | s2(page) | s2Block() | allInFlight, w);
     }
 
@@ -340,7 +350,7 @@ final class Footprint {
         // A fault is not taken where the CPU's own TLB grants the access.
         long own = p.trigger().byAccess() ? cpuSlot(st.cpu(), st.page()) : 0;
         Running r = Running.start(index, st.page(), st.pages(), st.write(), -1);
-        if (!settle(s, st.cpu(), r, p, 1L << 0, trigger | own | running(st.cpu()), running(st.cpu()))) {
+        if (!settle(s, st.cpu(), r, p, 1L << 0, false, trigger | own | running(st.cpu()), running(st.cpu()))) {
             set(EVERYTHING, EVERYTHING);
         }
     }
@@ -381,7 +391,8 @@ final class Footprint {
             set(EVERYTHING, EVERYTHING);
             return;
         }
-        if (!settle(s, cpu, r, p, next(at, r.pc(), p.length()), reads | running(cpu), writes | running(cpu))) {
+        if (!settle(s, cpu, r, p, next(at, r.pc(), p.length()), model.holdsSpinlockAt(r.procedure(), r.pc()),
+                reads | running(cpu), writes | running(cpu))) {
             set(EVERYTHING, EVERYTHING);
         }
     }
@@ -410,9 +421,10 @@ final class Footprint {
 
     /**
      * Adds to the footprint given the silent ops that run from the given positions on, and sets it; false if one of
-     * them is an op this class does not know.
+     * them is an op this class does not know. {@code held}: whether the CPU held a spinlock before the step; the step
+     * writes that it does when it may stop where it holds one the other way.
      */
-    private boolean settle(State s, int cpu, Running r, Procedure p, long from, long rd, long wr) {
+    private boolean settle(State s, int cpu, Running r, Procedure p, long from, boolean held, long rd, long wr) {
         boolean mayEnd = false;
         long seen = 0;
         long todo = from;
@@ -421,12 +433,16 @@ final class Footprint {
             todo &= todo - 1;
             if (i >= p.length()) {
                 mayEnd = true;
+                if (held) wr |= spinlock(cpu);
                 continue;
             }
             if ((seen & 1L << i) != 0) continue;
             seen |= 1L << i;
             Op op = p.op(i);
-            if (!op.silent()) continue;
+            if (!op.silent()) {
+                if (model.holdsSpinlockAt(r.procedure(), i) != held) wr |= spinlock(cpu);
+                continue;
+            }
             Op inner = op.unwrapped();
             long targets = next(inner, i, p.length());
             if (!op(s, cpu, r, p, inner)) return false;
