@@ -31,9 +31,12 @@ package tlbcheck.model;
  *     SMMU entry that differs from it at all), and cleared when that entry changes (invalidated, evicted,
  *     refilled). Invariants 1 and 2 hold the procedure to it when it completes. One group of
  *     {@link #OWED_BITS} bits per page of the range, the first page's lowest.
+ * @param wroteOut whether reclaim has written the frames it unmapped out to swap or their file ({@code pageout}): from
+ *     then on their contents are on the disk, and a write that still reaches one is lost when it is freed (invariant 9)
  */
 public record Running(int procedure, int pc, int page, int pages, int ptep, boolean write, int device, int newFrame, int oldFrames,
-                      boolean wrotePte, int flushes, int secondary, boolean inRange, boolean seqMoved, int snapshot, long owed) {
+                      boolean wrotePte, int flushes, int secondary, boolean inRange, boolean seqMoved, int snapshot, long owed,
+                      boolean wroteOut) {
 
     /** The most pages a procedure's range may have: the debts of each page of it must fit {@link #owed}. */
     public static final int MAX_RANGE = 4;
@@ -49,7 +52,7 @@ public record Running(int procedure, int pc, int page, int pages, int ptep, bool
     }
 
     public static Running start(int procedure, int page, int pages, boolean write, int device) {
-        return new Running(procedure, 0, page, pages, page, write, device, -1, 0, false, 0, 0, false, false, 0, 0);
+        return new Running(procedure, 0, page, pages, page, write, device, -1, 0, false, 0, 0, false, false, 0, 0, false);
     }
 
     /** Whether the page is in this procedure's range. */
@@ -60,7 +63,7 @@ public record Running(int procedure, int pc, int page, int pages, int ptep, bool
     /** The procedure's page-table pointer now refers to page {@code p}'s slot: its page table was moved there. */
     public Running withPtep(int p) {
         return new Running(procedure, pc, page, pages, p, write, device, newFrame, oldFrames, wrotePte, flushes, secondary,
-                inRange, seqMoved, snapshot, owed);
+                inRange, seqMoved, snapshot, owed, wroteOut);
     }
 
     /** The page a PTE op reaches for page {@code p} of the range: the same, unless its page table moved. */
@@ -150,7 +153,7 @@ public record Running(int procedure, int pc, int page, int pages, int ptep, bool
 
     public Running withOwed(long tlbs) {
         return new Running(procedure, pc, page, pages, ptep, write, device, newFrame, oldFrames, wrotePte, flushes, secondary,
-                inRange, seqMoved, snapshot, tlbs);
+                inRange, seqMoved, snapshot, tlbs, wroteOut);
     }
 
     public Running next() {
@@ -159,17 +162,17 @@ public record Running(int procedure, int pc, int page, int pages, int ptep, bool
 
     public Running jump(int by) {
         return new Running(procedure, pc + by, page, pages, ptep, write, device, newFrame, oldFrames, wrotePte, flushes, secondary,
-                inRange, seqMoved, snapshot, owed);
+                inRange, seqMoved, snapshot, owed, wroteOut);
     }
 
     public Running wrote() {
         return new Running(procedure, pc, page, pages, ptep, write, device, newFrame, oldFrames, true, flushes, secondary,
-                inRange, seqMoved, snapshot, owed);
+                inRange, seqMoved, snapshot, owed, wroteOut);
     }
 
     public Running withNewFrame(int frame) {
         return new Running(procedure, pc, page, pages, ptep, write, device, frame, oldFrames, wrotePte, flushes, secondary,
-                inRange, seqMoved, snapshot, owed);
+                inRange, seqMoved, snapshot, owed, wroteOut);
     }
 
     /** Sets the frames to release to just this one ({@code -1}: none). */
@@ -191,12 +194,12 @@ public record Running(int procedure, int pc, int page, int pages, int ptep, bool
     /** The frames to release as the list {@link #oldFrames} describes. */
     public Running withOldFrames(int frames) {
         return new Running(procedure, pc, page, pages, ptep, write, device, newFrame, frames, wrotePte, flushes, secondary,
-                inRange, seqMoved, snapshot, owed);
+                inRange, seqMoved, snapshot, owed, wroteOut);
     }
 
     public Running withWrite(boolean w) {
         return new Running(procedure, pc, page, pages, ptep, w, device, newFrame, oldFrames, wrotePte, flushes, secondary,
-                inRange, seqMoved, snapshot, owed);
+                inRange, seqMoved, snapshot, owed, wroteOut);
     }
 
     public Running flushed() {
@@ -206,7 +209,7 @@ public record Running(int procedure, int pc, int page, int pages, int ptep, bool
     /** Counts TLBI commands: a flush by VA of n pages is n of them. */
     public Running flushed(int commands) {
         return new Running(procedure, pc, page, pages, ptep, write, device, newFrame, oldFrames, wrotePte, flushes + commands, secondary,
-                inRange, seqMoved, snapshot, owed);
+                inRange, seqMoved, snapshot, owed, wroteOut);
     }
 
     public Running invalidatedSecondary() {
@@ -216,21 +219,27 @@ public record Running(int procedure, int pc, int page, int pages, int ptep, bool
     /** Counts secondary invalidation commands (per page by VA, or one by ASID). */
     public Running invalidatedSecondary(int commands) {
         return new Running(procedure, pc, page, pages, ptep, write, device, newFrame, oldFrames, wrotePte, flushes, secondary + commands,
-                inRange, seqMoved, snapshot, owed);
+                inRange, seqMoved, snapshot, owed, wroteOut);
     }
 
     public Running withInRange(boolean in) {
         return new Running(procedure, pc, page, pages, ptep, write, device, newFrame, oldFrames, wrotePte, flushes, secondary,
-                in, seqMoved, snapshot, owed);
+                in, seqMoved, snapshot, owed, wroteOut);
     }
 
     public Running withSeqMoved() {
         return new Running(procedure, pc, page, pages, ptep, write, device, newFrame, oldFrames, wrotePte, flushes, secondary,
-                inRange, true, snapshot, owed);
+                inRange, true, snapshot, owed, wroteOut);
+    }
+
+    /** Reclaim has written its unmapped frames out ({@code pageout}). */
+    public Running afterWriteOut() {
+        return new Running(procedure, pc, page, pages, ptep, write, device, newFrame, oldFrames, wrotePte, flushes, secondary,
+                inRange, seqMoved, snapshot, owed, true);
     }
 
     public Running withSnapshot(int code) {
         return new Running(procedure, pc, page, pages, ptep, write, device, newFrame, oldFrames, wrotePte, flushes, secondary,
-                inRange, seqMoved, code, owed);
+                inRange, seqMoved, code, owed, wroteOut);
     }
 }

@@ -11,6 +11,7 @@ import tlbcheck.model.kernel.CopyToNewFrame;
 import tlbcheck.model.kernel.FlushTlbMmIfNested;
 import tlbcheck.model.kernel.FlushTlbPage;
 import tlbcheck.model.kernel.FreeOldFrame;
+import tlbcheck.model.kernel.WriteOut;
 import tlbcheck.model.kernel.Goto;
 import tlbcheck.model.kernel.KvmCheckRequest;
 import tlbcheck.model.kernel.KvmInstallApic;
@@ -542,7 +543,7 @@ final class Footprint {
             set(global, global);
         } else if (op instanceof ReleaseUnusedFrame) {
             set(pte(r.page()) | global, global);  // frees the frame unless its PTE maps it
-        } else if (op instanceof RangeStart || op instanceof RangeEnd) {
+        } else if (op instanceof RangeStart || op instanceof RangeEnd || op instanceof WriteOut) {
             set(0, 0);  // the procedure's own flag
         } else if (op instanceof SkipUnless skip && skip.condition() instanceof PteCondition || op instanceof Goto
                 || op instanceof OrigPte) {

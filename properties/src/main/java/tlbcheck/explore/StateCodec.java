@@ -100,7 +100,7 @@ public final class StateCodec {
         this.tlbBits = 32 - Integer.numberOfLeadingZeros(2 * frames + 4 * frames * (frames - 1));
         this.rankBits = 32 - Integer.numberOfLeadingZeros(scope.frames());
         this.oldFrameBits = 32 - Integer.numberOfLeadingZeros(frames);
-        this.extraBits = 2 + 3 + scope.range() * oldFrameBits + Running.OWED_BITS * scope.range();
+        this.extraBits = 2 + 3 + 1 + scope.range() * oldFrameBits + Running.OWED_BITS * scope.range();
         int kvmBits = model.platform().guest() == tlbcheck.model.Platform.Guest.NONE ? 0
                 : 2 + 1 + PTE_BITS * (scope.pages() + 1) + scope.cpus() * (tlbBits * scope.pages() + PTE_BITS + 3) + 4 + 2;
         int bits = scope.pages() * (PTE_BITS + tlbBits * (scope.cpus() + scope.smmus()) + 1)
@@ -212,6 +212,9 @@ public final class StateCodec {
         return Pte.Both.of((Pte.Valid) Pte.fromCode(older + 1), (Pte.Valid) Pte.fromCode(newer + 1));
     }
 
+    /** Bits of a stage-2 CAS's snapshot in a {@link #runningCode}: one entry's code, or a collapse's several (5 a page). */
+    private static final int SNAPSHOT_BITS = 30;
+
     /** The code of a procedure in flight, its page and new frame given as renamed. */
     static long runningCode(Running r, int page, int newFrame, int snapshot) {
         Preconditions.checkState(r.flushes() < 32 && r.secondary() < 32, "counter overflow in %s", r);
@@ -227,13 +230,13 @@ public final class StateCodec {
         c = c << 5 | r.secondary();
         c = c << 1 | (r.inRange() ? 1 : 0);
         c = c << 1 | (r.seqMoved() ? 1 : 0);
-        c = c << 30 | snapshot;
+        c = c << SNAPSHOT_BITS | snapshot;
         return c;
     }
 
     /** The procedure of a nonzero {@link #runningCode}, with what the code leaves out. */
-    private static Running running(long c, int rangePages, int ptep, int oldFrames, long owed) {
-        int snapshot = (int) (c & ((1L << 30) - 1)); c >>>= 30;
+    private static Running running(long c, int rangePages, int ptep, int oldFrames, long owed, boolean wroteOut) {
+        int snapshot = (int) (c & ((1L << SNAPSHOT_BITS) - 1)); c >>>= SNAPSHOT_BITS;
         boolean seqMoved = (c & 1) != 0; c >>>= 1;
         boolean inRange = (c & 1) != 0; c >>>= 1;
         int secondary = (int) (c & 31); c >>>= 5;
@@ -246,7 +249,7 @@ public final class StateCodec {
         int pc = (int) (c & 63); c >>>= 6;
         int procedure = (int) (c & 15);
         return new Running(procedure, pc, page, rangePages, ptep, write, device, newFrame, oldFrames, wrote, flushes, secondary,
-                inRange, seqMoved, snapshot, owed);
+                inRange, seqMoved, snapshot, owed, wroteOut);
     }
 
     /** A procedure's owed-TLB bits, for every page of its range, with CPU and vCPU bits moved to the CPUs' canonical positions. */
@@ -794,7 +797,8 @@ public final class StateCodec {
                 tlb[c] = k;
                 Running r = runs[c];
                 run[c] = r == null ? 0 : runningCode(r, pagePos[r.page()], frame(r.newFrame()), snapshot(r));
-                extra[c] = r == null ? 0 : (long) (r.pages() - 1) << 40 | (long) pagePos[r.ptep()] << 32 | oldFrames(r);
+                extra[c] = r == null ? 0 : (r.wroteOut() ? 1L << 44 : 0) | (long) (r.pages() - 1) << 40
+                        | (long) pagePos[r.ptep()] << 32 | oldFrames(r);
                 owedKey[c] = r == null || r.owed() == 0 ? 0 : owedShape(r.owed(), c);
             }
             for (int i = 1; i < cpus && cpuSymmetry; i++) { // insertion sort: n is 2 to 4
@@ -867,6 +871,7 @@ public final class StateCodec {
                 }
                 b.put(x.pages() - 1, 2);
                 b.put(pagePos[x.ptep()], 3);
+                b.put(x.wroteOut() ? 1 : 0, 1);
                 int old = (int) extra[c];
                 for (int i = 0; i < scope.range(); i++, old >>>= Running.OLD_FRAME_BITS) {
                     b.put(old & ((1 << Running.OLD_FRAME_BITS) - 1), oldFrameBits);
@@ -950,10 +955,11 @@ public final class StateCodec {
             long code = b.get(RUNNING_BITS);
             int rangePages = (int) b.get(2) + 1;
             int ptep = (int) b.get(3);
+            boolean wroteOut = b.get(1) == 1;
             int oldFrames = 0;
             for (int i = 0; i < scope.range(); i++) oldFrames |= (int) b.get(oldFrameBits) << (i * Running.OLD_FRAME_BITS);
             long owed = b.get(Running.OWED_BITS * scope.range());
-            running.add(code == 0 ? Option.none() : Option.some(running(code, rangePages, ptep, oldFrames, owed)));
+            running.add(code == 0 ? Option.none() : Option.some(running(code, rangePages, ptep, oldFrames, owed, wroteOut)));
         }
         java.util.List<Device> devices = new java.util.ArrayList<>();
         for (int d = 0; d < scope.smmus(); d++) {

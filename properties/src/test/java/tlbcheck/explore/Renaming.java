@@ -56,7 +56,7 @@ final class Renaming {
         for (int f : r.oldFrameList()) old = old.plusOldFrame(frames[f]);
         return new Running(r.procedure(), r.pc(), pages[r.page()], r.pages(), pages[r.ptep()], r.write(), r.device(),
                 r.newFrame() < 0 ? r.newFrame() : frames[r.newFrame()], old.oldFrames(), r.wrotePte(), r.flushes(), r.secondary(),
-                r.inRange(), r.seqMoved(), snapshot(r.snapshot(), frames), owed(r.owed(), cpus));
+                r.inRange(), r.seqMoved(), snapshot(r.snapshot(), frames), owed(r.owed(), cpus), r.wroteOut());
     }
 
     /** A snapshot is one PTE's code, or (a stage-2 collapse, where frames keep their numbers) several: renamed if one. */

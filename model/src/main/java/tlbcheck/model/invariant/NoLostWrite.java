@@ -8,6 +8,7 @@ import tlbcheck.model.State;
 import tlbcheck.model.Transition;
 import tlbcheck.model.kernel.AllocFrame;
 import tlbcheck.model.kernel.PteCondition;
+import tlbcheck.model.kernel.WriteOut;
 import tlbcheck.model.step.CpuAccess;
 import tlbcheck.model.step.DeviceAccess;
 import tlbcheck.model.step.VcpuAccess;
@@ -18,7 +19,9 @@ import tlbcheck.model.step.VcpuAccess;
  * read again: the new frame has the old contents. Every translation of the old frame must be gone
  * before the copy, which is why the migration entry and its invalidations come first. Copy-on-write
  * copies first and clears after, so its window opens at {@code cow_user_page} and lasts while the PTE
- * still maps the page it copied ({@link #copiedBy}).
+ * still maps the page it copied ({@link #copiedBy}). Reclaim's {@code pageout} is a copy too, to swap or to the page's
+ * file ({@link tlbcheck.model.kernel.WriteOut}): a write that reaches a frame it wrote out, before reclaim frees it
+ * as clean, is lost the same way.
  */
 public final class NoLostWrite implements Invariant {
 
@@ -27,7 +30,8 @@ public final class NoLostWrite implements Invariant {
     @Override public String name() { return "no-lost-write"; }
     @Override public int number() { return 9; }
     @Override public String meaning() {
-        return "no CPU, device or guest write reaches a frame a migration or copy-on-write has already copied";
+        return "no CPU, device or guest write reaches a frame a migration or copy-on-write has already copied, or"
+                + " reclaim has written out";
     }
 
     private static boolean isWrite(Transition t) {
@@ -47,6 +51,7 @@ public final class NoLostWrite implements Invariant {
     private static Option<Integer> copiedBy(State s, int frame) {
         for (int c = 0; c < s.cpus(); c++) {
             Option<Running> r = s.running(c);
+            if (r.isDefined() && r.get().wroteOut() && r.get().unmapped(frame)) return Option.some(c);
             if (r.isEmpty() || r.get().oldFrame() != frame || r.get().newFrame() < 0) continue;
             Pte pte = s.pte(r.get().page());
             if (r.get().wrotePte() || PteCondition.READ_ONLY.test(pte, false) && pte.frame() == frame) {
@@ -67,6 +72,10 @@ public final class NoLostWrite implements Invariant {
                     && Races.cpuOrSmmuTranslates(s, r.get().oldFrame())) {
                 return true;
             }
+            // Reclaim has unmapped the frame and will write it out: a TLB still writes to it.
+            if (!r.get().wroteOut() && r.get().oldFrames() != 0 && writesOut(model, r.get())) {
+                for (int f : r.get().oldFrameList()) if (Races.cpuOrSmmuTranslates(s, f, true)) return true;
+            }
             // Copy-on-write copies first and replaces the PTE after: its window is a writable translation left
             // (by a write-protect whose flush is deferred) of the read-only PTE's frame it is about to copy.
             Pte pte = s.pte(r.get().page());
@@ -78,6 +87,11 @@ public final class NoLostWrite implements Invariant {
         return false;
     }
 
+    /** Whether the procedure writes its unmapped frames out ({@code pageout}). */
+    private static boolean writesOut(Model model, Running r) {
+        return model.kernel().procedure(r.procedure()).ops().exists(op -> op.unwrapped() instanceof WriteOut);
+    }
+
     /** Whether the procedure allocates a page to copy into ({@code cow_user_page}'s destination). */
     private static boolean copies(Model model, Running r) {
         return model.kernel().procedure(r.procedure()).ops().exists(op -> op.unwrapped() instanceof AllocFrame);
@@ -86,7 +100,8 @@ public final class NoLostWrite implements Invariant {
     @Override
     public String racyState() {
         return "a TLB still translates to a frame a migration has unmapped and is about to copy, or still writes to"
-                + " the frame of a read-only PTE a copy-on-write is about to copy";
+                + " the frame of a read-only PTE a copy-on-write is about to copy, or to a frame reclaim has unmapped and is"
+                + " about to write out";
     }
 
     @Override
@@ -96,6 +111,12 @@ public final class NoLostWrite implements Invariant {
         Option<Integer> cpu = copiedBy(s, t.accessedFrame());
         if (cpu.isEmpty()) return Option.none();
         Running r = s.running(cpu.get()).get();
+        String by = model.kernel().procedure(r.procedure()).name() + " on CPU" + cpu.get();
+        if (r.wroteOut()) {
+            return Option.some(violation(t.step().actor() + " wrote frame f" + t.accessedFrame() + " after " + by
+                            + " wrote it out (pageout): the write is lost when the frame is freed as clean",
+                    "frame f" + t.accessedFrame() + " written out, written by " + t.step().actor()));
+        }
         return Option.some(violation(t.step().actor() + " wrote frame f" + t.accessedFrame() + " after "
                         + model.kernel().procedure(r.procedure()).name() + " on CPU" + cpu.get() + " copied it to f"
                         + r.newFrame() + ": the write is lost",
