@@ -6,6 +6,8 @@ import tlbcheck.model.kernel.Kernel;
 import tlbcheck.model.kernel.Procedure;
 import tlbcheck.model.kernel.Trigger;
 import tlbcheck.model.step.Advance;
+import tlbcheck.model.step.AtcEvict;
+import tlbcheck.model.step.AtcFill;
 import tlbcheck.model.step.CpuAccess;
 import tlbcheck.model.step.CpuEvict;
 import tlbcheck.model.step.CpuFill;
@@ -53,7 +55,7 @@ public final class Model {
         }
         this.variant = variant;
         this.scope = scope;
-        this.candidates = allSteps(variant.kernel(), scope, variant.platform().guest());
+        this.candidates = allSteps(variant.kernel(), scope, variant.platform().guest(), variant.platform().ats());
         this.spinlockHeld = variant.kernel().procedures().map(p -> {
             boolean[] held = new boolean[p.length() + 1];
             for (int pc = 0; pc <= p.length(); pc++) held[pc] = p.holdsSpinlockAt(pc);
@@ -113,7 +115,7 @@ public final class Model {
         return candidates.filter(step -> step.enabled(this, state));
     }
 
-    private static Array<Step> allSteps(Kernel kernel, Scope scope, Platform.Guest guest) {
+    private static Array<Step> allSteps(Kernel kernel, Scope scope, Platform.Guest guest, boolean ats) {
         java.util.List<Step> steps = new java.util.ArrayList<>();
         for (int c = 0; c < scope.cpus(); c++) {
             steps.add(new Advance(c));
@@ -146,6 +148,10 @@ public final class Model {
                 steps.add(new SmmuEvict(m, page));
                 steps.add(new DeviceIssue(m, page, false));
                 steps.add(new DeviceIssue(m, page, true));
+                if (ats) {
+                    steps.add(new AtcFill(m, page));
+                    steps.add(new AtcEvict(m, page));
+                }
             }
         }
         for (int m = 0; m < scope.smmus(); m++) {

@@ -15,8 +15,13 @@ package tlbcheck.model;
  *     conflict abort instead, so even a size-only overlap is a conflict. Every built-in platform has it.
  * @param x86 whether the host is x86 rather than arm64 (an x86 guest implies it): no BTM, since an IOMMU never
  *     sees the CPUs' shootdown IPIs, and no FEAT_BBM. The model's steps are the same; the name a trace gives is not.
+ * @param ats whether the devices use PCIe ATS: each caches translations in its own ATC (address translation cache),
+ *     filled from its SMMU's TLB or a walk. BTM never reaches an ATC, so the SVA driver invalidates it from the mmu
+ *     notifier even where BTM invalidated the SMMU's TLB ({@code arm_smmu_atc_inv_domain}), and after the TLB, or the
+ *     device refills its ATC from the stale TLB entry.
  */
-public record Platform(boolean btm, int bbmLevel, Guest guest, boolean hostMm, boolean bbmNoAbort, boolean x86) {
+public record Platform(boolean btm, int bbmLevel, Guest guest, boolean hostMm, boolean bbmNoAbort, boolean x86,
+                       boolean ats) {
 
     public Platform {
         x86 = x86 || guest.x86();
@@ -38,9 +43,18 @@ public record Platform(boolean btm, int bbmLevel, Guest guest, boolean hostMm, b
         this(btm, bbmLevel, guest, hostMm, bbmNoAbort, false);
     }
 
+    public Platform(boolean btm, int bbmLevel, Guest guest, boolean hostMm, boolean bbmNoAbort, boolean x86) {
+        this(btm, bbmLevel, guest, hostMm, bbmNoAbort, x86, false);
+    }
+
     /** The same hardware without the no-abort property: FEAT_BBM level 2 that may raise a TLB conflict abort. */
     public Platform mayRaiseConflictAbort() {
-        return new Platform(btm, bbmLevel, guest, hostMm, false, x86);
+        return new Platform(btm, bbmLevel, guest, hostMm, false, x86, ats);
+    }
+
+    /** The same hardware with PCIe ATS: every device behind an SMMU caches translations in its own ATC. */
+    public Platform withAts() {
+        return new Platform(btm, bbmLevel, guest, hostMm, bbmNoAbort, x86, true);
     }
 
     /** Whether a TLB may hold two entries of one frame that differ only in size without a conflict (abort). */
@@ -110,7 +124,8 @@ public record Platform(boolean btm, int bbmLevel, Guest guest, boolean hostMm, b
             case X86: return "x86+KVM(no APIC-access page)";
             case ARM64_STAGE2: return "arm64+KVM(stage-2, FEAT_BBM level " + bbmLevel + (bbm2() && !bbmNoAbort ? " without no-abort" : "")
                     + (hostMm ? ", on the host mm" : "") + ")";
-            default: return x86 ? "x86+IOMMU" : btm ? "arm64+SMMUv3(BTM)" : "arm64+SMMUv3(no BTM)";
+            default: return (x86 ? "x86+IOMMU" : btm ? "arm64+SMMUv3(BTM" : "arm64+SMMUv3(no BTM")
+                    + (x86 ? ats ? "(ATS)" : "" : ats ? ", ATS)" : ")");
         }
     }
 }

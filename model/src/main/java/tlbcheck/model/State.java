@@ -13,6 +13,7 @@ import io.vavr.control.Option;
  *     ({@code free_unref_page} puts a page at the head, {@code rmqueue_pcplist} takes the head): the frame freed
  *     last, the one a stale TLB most likely still names, is reused first. The order depends only on what was
  *     freed when, never on frame numbers, so renaming frames is a symmetry of the model that the explorer uses.
+ * @param atcs per device, its ATC's entry for each page ({@link Platform#ats}); empty throughout without ATS
  */
 public record State(Array<Pte> ptes,
                     Array<Array<Pte>> cpuTlbs,
@@ -21,7 +22,8 @@ public record State(Array<Pte> ptes,
                     Locks locks,
                     Array<Option<Running>> running,
                     Array<Device> devices,
-                    Kvm kvm) {
+                    Kvm kvm,
+                    Array<Array<Pte>> atcs) {
 
     /**
      * Page i mapped to frame i, read-write for the first {@code scope.writable()} pages and read-only for the rest,
@@ -47,7 +49,8 @@ public record State(Array<Pte> ptes,
                 Locks.free(scope.pages()),
                 Array.fill(scope.cpus(), Option.none()),
                 Array.fill(scope.smmus(), Device.IDLE),
-                kvm);
+                kvm,
+                Array.fill(scope.smmus(), emptyTlb));
     }
 
     public int pages() { return ptes.size(); }
@@ -58,6 +61,8 @@ public record State(Array<Pte> ptes,
     public Pte pte(int page) { return ptes.get(page); }
     public Pte cpuTlb(int cpu, int page) { return cpuTlbs.get(cpu).get(page); }
     public Pte smmuTlb(int smmu, int page) { return smmuTlbs.get(smmu).get(page); }
+    /** Device {@code dev}'s ATC entry for the page (none without ATS). */
+    public Pte atc(int dev, int page) { return atcs.get(dev).get(page); }
     public boolean frameFree(int frame) { return freeRank.get(frame) > 0; }
 
     /** The free frames, a bit per frame: for checks that ask {@link #frameFree} of many entries. */
@@ -77,6 +82,7 @@ public record State(Array<Pte> ptes,
     public State withPte(int page, Pte pte) {
         Array<Array<Pte>> cpu = TranslationCache.remap(cpuTlbs, page, ptes.get(page), pte);
         Array<Array<Pte>> smmu = TranslationCache.remap(smmuTlbs, page, ptes.get(page), pte);
+        Array<Array<Pte>> atc = TranslationCache.remap(atcs, page, ptes.get(page), pte);
         Array<Device> devs = devices;
         for (int d = 0; d < devs.size(); d++) {
             Device dev = devs.get(d);
@@ -84,18 +90,33 @@ public record State(Array<Pte> ptes,
                 devs = devs.update(d, new Device(dev.status(), dev.page(), dev.write(), 0));
             }
         }
-        return new State(ptes.update(page, pte), cpu, smmu, freeRank, locks, running, devs, kvm);
+        return new State(ptes.update(page, pte), cpu, smmu, freeRank, locks, running, devs, kvm, atc);
     }
 
     /** Changes a CPU TLB entry; a procedure that owed this entry's invalidation no longer does. */
     public State withCpuTlb(int cpu, int page, Pte entry) {
         return new State(ptes, cpuTlbs.update(cpu, cpuTlbs.get(cpu).update(page, entry)),
-                smmuTlbs, freeRank, locks, paid(running, page, Running.cpuBit(cpu)), devices, kvm);
+                smmuTlbs, freeRank, locks, paid(running, page, Running.cpuBit(cpu)), devices, kvm, atcs);
     }
 
     public State withSmmuTlb(int smmu, int page, Pte entry) {
         return new State(ptes, cpuTlbs, smmuTlbs.update(smmu, smmuTlbs.get(smmu).update(page, entry)),
-                freeRank, locks, paid(running, page, Running.smmuBit(smmu) | Running.smmuDiffersBit(smmu)), devices, kvm);
+                freeRank, locks, paid(running, page, Running.smmuBit(smmu) | Running.smmuDiffersBit(smmu)), devices, kvm, atcs);
+    }
+
+    /** Changes a device's ATC entry. */
+    public State withAtc(int dev, int page, Pte entry) {
+        return new State(ptes, cpuTlbs, smmuTlbs, freeRank, locks, running, devices, kvm,
+                atcs.update(dev, atcs.get(dev).update(page, entry)));
+    }
+
+    /** Drops the page from every device's ATC ({@code CMD_ATC_INV} to each, then CMD_SYNC). */
+    public State invalidateAtcs(int page) {
+        State s = this;
+        for (int d = 0; d < atcs.size(); d++) {
+            if (s.atc(d, page).present()) s = s.withAtc(d, page, Pte.INVALID);
+        }
+        return s;
     }
 
     /**
@@ -158,15 +179,15 @@ public record State(Array<Pte> ptes,
             if (!inUse && next[f] > 0) next[f] = next[f] + 1;
         }
         next[frame] = inUse ? 0 : 1;
-        return new State(ptes, cpuTlbs, smmuTlbs, Array.of(next), locks, running, devices, kvm);
+        return new State(ptes, cpuTlbs, smmuTlbs, Array.of(next), locks, running, devices, kvm, atcs);
     }
 
     public State withLocks(Locks next) {
-        return new State(ptes, cpuTlbs, smmuTlbs, freeRank, next, running, devices, kvm);
+        return new State(ptes, cpuTlbs, smmuTlbs, freeRank, next, running, devices, kvm, atcs);
     }
 
     public State withRunning(int cpu, Option<Running> next) {
-        return new State(ptes, cpuTlbs, smmuTlbs, freeRank, locks, running.update(cpu, next), devices, kvm);
+        return new State(ptes, cpuTlbs, smmuTlbs, freeRank, locks, running.update(cpu, next), devices, kvm, atcs);
     }
 
     public State withRunning(int cpu, Running next) {
@@ -186,11 +207,11 @@ public record State(Array<Pte> ptes,
                 }
             }
         }
-        return new State(ptes, cpuTlbs, smmuTlbs, freeRank, locks, r, devices, next);
+        return new State(ptes, cpuTlbs, smmuTlbs, freeRank, locks, r, devices, next, atcs);
     }
 
     public State withDevice(int dev, Device next) {
-        return new State(ptes, cpuTlbs, smmuTlbs, freeRank, locks, running, devices.update(dev, next), kvm);
+        return new State(ptes, cpuTlbs, smmuTlbs, freeRank, locks, running, devices.update(dev, next), kvm, atcs);
     }
 
     /**

@@ -228,7 +228,7 @@ public final class CounterexampleFile {
 
     private static String stepKinds() {
         return "CpuFill, CpuEvict, CpuAccess, SmmuFill, SmmuEvict, DeviceIssue, DeviceAccess, Start, HandleDeviceFault, Advance,"
-                + " VcpuFill, VcpuEvict, VcpuAccess";
+                + " VcpuFill, VcpuEvict, VcpuAccess, AtcFill, AtcEvict";
     }
 
     private static String pathOf(com.fasterxml.jackson.databind.JsonMappingException e) {

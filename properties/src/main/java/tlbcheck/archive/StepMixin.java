@@ -28,6 +28,8 @@ import tlbcheck.model.step.Start;
         @JsonSubTypes.Type(value = Advance.class, name = "Advance"),
         @JsonSubTypes.Type(value = tlbcheck.model.step.VcpuFill.class, name = "VcpuFill"),
         @JsonSubTypes.Type(value = tlbcheck.model.step.VcpuEvict.class, name = "VcpuEvict"),
-        @JsonSubTypes.Type(value = tlbcheck.model.step.VcpuAccess.class, name = "VcpuAccess")})
+        @JsonSubTypes.Type(value = tlbcheck.model.step.VcpuAccess.class, name = "VcpuAccess"),
+        @JsonSubTypes.Type(value = tlbcheck.model.step.AtcFill.class, name = "AtcFill"),
+        @JsonSubTypes.Type(value = tlbcheck.model.step.AtcEvict.class, name = "AtcEvict")})
 abstract class StepMixin {
 }

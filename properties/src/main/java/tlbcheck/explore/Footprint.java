@@ -112,7 +112,8 @@ final class Footprint {
         this.kvmBase = bits;
         this.kvm = model.platform().guest() != Platform.Guest.NONE;
         if (kvm) bits += 1 + pages + 1 + cpus * pages + cpus + 1;
-        this.fits = bits <= 63;
+        // A device's ATC (ATS) has no location here: on such a platform every step touches everything.
+        this.fits = bits <= 63 && !model.platform().ats();
         this.global = fits ? 1L << (kvmBase - 1) : EVERYTHING;
         long r = 0;
         for (int c = 0; c < cpus && fits; c++) r |= running(c);

@@ -66,6 +66,8 @@ public final class StateCodec {
     private final int extraBits;
     private final int words;
     private final boolean kvm;
+    /** Whether the devices have ATCs (ATS), encoded after the SMMU TLBs. */
+    private final boolean ats;
     private final boolean cpuSymmetry;
     private final boolean frameSymmetry;
     /** The kernel's procedures by index, for errors that name one. */
@@ -85,7 +87,9 @@ public final class StateCodec {
         // A range is pages in a row, so a procedure with a range names pages by their order: pages keep their numbers.
         // Frames do not need to: a range zap frees its frames in address order ({@link Running#oldFrames}).
         // A trigger, condition or op of the user's own may tell pages or frames apart: its kernel keeps their numbers.
-        boolean transparent = KernelSymmetry.opaque(model.kernel()).isEmpty();
+        // An ATC (ATS) is encoded as its entries are, by page and frame number: pages and frames keep theirs.
+        boolean transparent = KernelSymmetry.opaque(model.kernel()).isEmpty() && !model.platform().ats();
+        this.ats = model.platform().ats();
         boolean alike = symmetry == Symmetry.ALL && transparent && guest == tlbcheck.model.Platform.Guest.NONE
                 && scope.range() == 1;
         // An x86 guest's stage 2 maps what the process maps, page for page, and keeps frame numbers only to compare
@@ -103,7 +107,7 @@ public final class StateCodec {
         this.extraBits = 2 + 3 + 1 + scope.range() * oldFrameBits + Running.OWED_BITS * scope.range();
         int kvmBits = model.platform().guest() == tlbcheck.model.Platform.Guest.NONE ? 0
                 : 2 + 1 + PTE_BITS * (scope.pages() + 1) + scope.cpus() * (tlbBits * scope.pages() + PTE_BITS + 3) + 4 + 2;
-        int bits = scope.pages() * (PTE_BITS + tlbBits * (scope.cpus() + scope.smmus()) + 1)
+        int bits = scope.pages() * (PTE_BITS + tlbBits * (scope.cpus() + scope.smmus() * (ats ? 2 : 1)) + 1)
                 + scope.frames() * rankBits + 4 + 3 + 4 + 1 + scope.cpus() * (RUNNING_BITS + extraBits) + scope.smmus() * DEVICE_BITS + kvmBits;
         this.kvm = kvmBits > 0;
         this.words = (bits + 63) / 64;
@@ -373,6 +377,7 @@ public final class StateCodec {
         private final boolean[] ptl = new boolean[pages];
         private final int[] cpuRaw = new int[cpus * pages];
         private final int[] smmuRaw = new int[smmus * pages];
+        private final int[] atcRaw = new int[ats ? smmus * pages : 0];
         private final int[] rank = new int[scope.frames()];
         private final Running[] runs = new Running[cpus];
         private final Device[] devices = new Device[smmus];
@@ -386,6 +391,7 @@ public final class StateCodec {
         private Array<Array<Pte>> lastCpuTlbs;
         private Array<Option<Running>> lastRunning;
         private Array<Array<Pte>> lastSmmuTlbs;
+        private Array<Array<Pte>> lastAtcs;
         private Array<Integer> lastFreeRank;
         private tlbcheck.model.Kvm lastKvm;
 
@@ -568,6 +574,13 @@ public final class StateCodec {
                 for (int m = 0; m < smmus; m++) {
                     Array<Pte> row = lastSmmuTlbs.get(m);
                     for (int p = 0; p < pages; p++) smmuRaw[m * pages + p] = tlbCode(row.get(p), frames);
+                }
+            }
+            if (ats && s.atcs() != lastAtcs) {
+                lastAtcs = s.atcs();
+                for (int m = 0; m < smmus; m++) {
+                    Array<Pte> row = lastAtcs.get(m);
+                    for (int p = 0; p < pages; p++) atcRaw[m * pages + p] = tlbCode(row.get(p), frames);
                 }
             }
             for (int m = 0; m < smmus; m++) devices[m] = s.device(m);
@@ -851,6 +864,10 @@ public final class StateCodec {
                     int raw = smmuRaw[m * pages + p];
                     b.put(tm == null ? raw : tm[raw], tlbBits);
                 }
+                for (int m = 0; ats && m < smmus; m++) {
+                    int raw = atcRaw[m * pages + p];
+                    b.put(tm == null ? raw : tm[raw], tlbBits);
+                }
                 b.put(ptl[p] ? 1 : 0, 1);
             }
             for (int j = 0; j < rank.length; j++) b.put(rank[frameAt[j]], rankBits);
@@ -935,11 +952,13 @@ public final class StateCodec {
         Pte[] ptes = new Pte[pages];
         Pte[][] cpu = new Pte[scope.cpus()][pages];
         Pte[][] smmu = new Pte[scope.smmus()][pages];
+        Pte[][] atc = new Pte[scope.smmus()][pages];
         Boolean[] ptl = new Boolean[pages];
         for (int p = 0; p < pages; p++) {
             ptes[p] = Pte.fromCode((int) b.get(PTE_BITS));
             for (int c = 0; c < scope.cpus(); c++) cpu[c][p] = tlbEntries[(int) b.get(tlbBits)];
             for (int m = 0; m < scope.smmus(); m++) smmu[m][p] = tlbEntries[(int) b.get(tlbBits)];
+            for (int m = 0; m < scope.smmus(); m++) atc[m][p] = ats ? tlbEntries[(int) b.get(tlbBits)] : Pte.INVALID;
             ptl[p] = b.get(1) == 1;
         }
         Integer[] freeRank = new Integer[scope.frames()];
@@ -993,7 +1012,8 @@ public final class StateCodec {
                     Array.of(vblock), apic, reload, reloading, Array.of(noProgress));
         }
         return new State(Array.of(ptes), Array.of(cpu).map(Array::of), Array.of(smmu).map(Array::of), Array.of(freeRank),
-                new Locks(readers, writer, Array.of(ptl), tlbFlushPending, rmapReaders, rmapWriter, tlbFlushBatched), Array.ofAll(running), Array.ofAll(devices), kvmState);
+                new Locks(readers, writer, Array.of(ptl), tlbFlushPending, rmapReaders, rmapWriter, tlbFlushBatched), Array.ofAll(running), Array.ofAll(devices), kvmState,
+                Array.of(atc).map(Array::of));
     }
 
     /** {@link #mix} of the values a TLB slot's shape takes. */

@@ -95,6 +95,8 @@ final class StepRenaming {
         if (s instanceof CpuAccess a) return new CpuAccess(cpuTo[a.cpu()], pageTo[a.page()], a.write());
         if (s instanceof SmmuFill f) return new SmmuFill(f.smmu(), pageTo[f.page()]);
         if (s instanceof SmmuEvict e) return new SmmuEvict(e.smmu(), pageTo[e.page()]);
+        if (s instanceof tlbcheck.model.step.AtcFill f) return new tlbcheck.model.step.AtcFill(f.device(), pageTo[f.page()]);
+        if (s instanceof tlbcheck.model.step.AtcEvict e) return new tlbcheck.model.step.AtcEvict(e.device(), pageTo[e.page()]);
         if (s instanceof DeviceIssue d) return new DeviceIssue(d.device(), pageTo[d.page()], d.write());
         if (s instanceof DeviceAccess d) return d;
         if (s instanceof Advance a) return new Advance(cpuTo[a.cpu()]);

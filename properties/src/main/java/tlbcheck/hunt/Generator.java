@@ -23,7 +23,7 @@ public final class Generator {
             Map.entry("Advance", 12), Map.entry("Start", 3), Map.entry("HandleDeviceFault", 6),
             Map.entry("DeviceAccess", 6), Map.entry("DeviceIssue", 2), Map.entry("CpuFill", 2), Map.entry("SmmuFill", 3),
             Map.entry("CpuEvict", 1), Map.entry("SmmuEvict", 1), Map.entry("CpuAccess", 1), Map.entry("VcpuFill", 3),
-            Map.entry("VcpuAccess", 4));
+            Map.entry("VcpuAccess", 4), Map.entry("AtcFill", 3));
 
     private static final int ATTEMPTS = 24;
 

@@ -28,6 +28,12 @@ final class StepRewrites {
         if (s instanceof CpuAccess x) return new CpuAccess(cpu.applyAsInt(x.cpu()), page.applyAsInt(x.page()), x.write());
         if (s instanceof SmmuFill x) return new SmmuFill(dev.applyAsInt(x.smmu()), page.applyAsInt(x.page()));
         if (s instanceof SmmuEvict x) return new SmmuEvict(dev.applyAsInt(x.smmu()), page.applyAsInt(x.page()));
+        if (s instanceof tlbcheck.model.step.AtcFill x) {
+            return new tlbcheck.model.step.AtcFill(dev.applyAsInt(x.device()), page.applyAsInt(x.page()));
+        }
+        if (s instanceof tlbcheck.model.step.AtcEvict x) {
+            return new tlbcheck.model.step.AtcEvict(dev.applyAsInt(x.device()), page.applyAsInt(x.page()));
+        }
         if (s instanceof DeviceIssue x) return new DeviceIssue(dev.applyAsInt(x.device()), page.applyAsInt(x.page()), x.write());
         if (s instanceof DeviceAccess x) return new DeviceAccess(dev.applyAsInt(x.device()));
         if (s instanceof Start x) return new Start(cpu.applyAsInt(x.cpu()), x.procedure(), page.applyAsInt(x.page()), x.pages(), x.write());

@@ -24,6 +24,9 @@ public final class StateDiff {
                 if (!a.smmuTlb(m, p).equals(b.smmuTlb(m, p))) {
                     out = out.append("SMMU" + m + " TLB p" + p + ": " + a.smmuTlb(m, p) + " -> " + b.smmuTlb(m, p));
                 }
+                if (!a.atc(m, p).equals(b.atc(m, p))) {
+                    out = out.append("DEV" + m + " ATC p" + p + ": " + a.atc(m, p) + " -> " + b.atc(m, p));
+                }
             }
             if (a.locks().ptlHeld(p) != b.locks().ptlHeld(p)) {
                 out = out.append("PTL p" + p + ": " + (b.locks().ptlHeld(p) ? "taken" : "released"));

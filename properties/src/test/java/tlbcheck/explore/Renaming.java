@@ -28,6 +28,7 @@ final class Renaming {
         }
         Array<Array<Pte>> cpuTlbs = tlbs(s.cpuTlbs(), cpus, pages, frames);
         Array<Array<Pte>> smmuTlbs = tlbs(s.smmuTlbs(), identity(s.smmus()), pages, frames);
+        Array<Array<Pte>> atcs = tlbs(s.atcs(), identity(s.smmus()), pages, frames);
         Integer[] rank = new Integer[s.frames()];
         for (int f = 0; f < s.frames(); f++) rank[frames[f]] = s.freeRank().get(f);
         Locks l = s.locks();
@@ -48,7 +49,7 @@ final class Renaming {
                     k.apicFrame() < 0 ? k.apicFrame() : frames[k.apicFrame()], k.apicReload(), k.apicReloading(),
                     permuted(k.vcpuNoProgress(), cpus));
         }
-        return new State(Array.of(ptes), cpuTlbs, smmuTlbs, Array.of(rank), locks, Array.ofAll(running), devices, kvm);
+        return new State(Array.of(ptes), cpuTlbs, smmuTlbs, Array.of(rank), locks, Array.ofAll(running), devices, kvm, atcs);
     }
 
     private static Running running(Running r, int[] cpus, int[] pages, int[] frames) {

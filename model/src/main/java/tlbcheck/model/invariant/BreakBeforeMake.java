@@ -61,6 +61,7 @@ public final class BreakBeforeMake implements Invariant {
             }
             for (int m = 0; m < s.smmus(); m++) {
                 if (s.smmuTlb(m, p) instanceof Pte.Both b) return Option.some(conflict("SMMU" + m, "page " + p, b, s.pte(p)));
+                if (s.atc(m, p) instanceof Pte.Both b) return Option.some(conflict("DEV" + m + "'s ATC", "page " + p, b, s.pte(p)));
             }
         }
         Kvm k = s.kvm();

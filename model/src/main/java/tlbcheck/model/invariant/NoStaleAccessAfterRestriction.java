@@ -67,6 +67,7 @@ public final class NoStaleAccessAfterRestriction implements Invariant {
             }
             for (int m = 0; m < s.smmus(); m++) {
                 if (excess(s.smmuTlb(m, page), s.pte(page)).isDefined()) return true;
+                if (excess(s.atc(m, page), s.pte(page)).isDefined()) return true;
             }
         }
         return false;
@@ -91,6 +92,7 @@ public final class NoStaleAccessAfterRestriction implements Invariant {
             }
             for (int m = 0; m < s.smmus(); m++) {
                 Option<Violation> v = judge(model, t, "SMMU", m, page, s.smmuTlb(m, page), pte);
+                if (v.isEmpty()) v = judge(model, t, ATC, m, page, s.atc(m, page), pte);
                 if (v.isDefined()) return v;
             }
         }
@@ -145,14 +147,18 @@ public final class NoStaleAccessAfterRestriction implements Invariant {
     }
 
     /** The TLB is named by kind and number, joined only for a violation: this runs on every transition explored. */
+    /** The kind {@link #judge} names a device's ATC by (ATS): an ATC has no debts of its own, only the global rule. */
+    private static final String ATC = "ATC";
+
     private Option<Violation> judge(Model model, Transition t, String kind, int number, int page, Pte cached, Pte pte) {
         if (!cached.exceeds(pte)) return Option.none();
         Option<String> grant = excess(cached, pte);
-        String tlb = kind + number;
+        boolean atc = kind.equals(ATC);
+        String tlb = atc ? "DEV" + number + "'s ATC" : kind + number;
         return Option.some(violation(
                 tlb + " still grants " + grant.get() + " " + page + " (" + cached + ") after "
                         + Blame.finished(model, t) + "; PTE is " + pte,
-                "page " + page + ": PTE " + pte + ", " + tlb + " TLB " + cached));
+                "page " + page + ": PTE " + pte + ", " + (atc ? "DEV" + number + " ATC " : tlb + " TLB ") + cached));
     }
 
     private Option<Violation> judgeVcpu(Model model, Transition t, int cpu, int page, Pte cached, Pte mapping) {

@@ -15,7 +15,8 @@ import tlbcheck.model.Transition;
  * <p>Judged per procedure as well: when a procedure completes, every SMMU entry its own PTE write left
  * differing from the PTE must have been invalidated (or replaced), even while another procedure still
  * owes maintenance for the same page; between procedures, no SMMU entry may differ from a PTE that no
- * procedure in flight owes maintenance for.
+ * procedure in flight owes maintenance for. With ATS a device's ATC is a secondary TLB too, judged by the second rule:
+ * no ATC entry may differ from a PTE that no procedure in flight owes maintenance for.
  */
 public final class NoStaleSecondaryTlb implements Invariant {
 
@@ -24,7 +25,8 @@ public final class NoStaleSecondaryTlb implements Invariant {
     @Override public String name() { return "no-stale-secondary-tlb"; }
     @Override public int number() { return 1; }
     @Override public String meaning() {
-        return "no SMMU TLB entry differs from its PTE once the procedure that changed it has completed";
+        return "no SMMU TLB (or, with ATS, device ATC) entry differs from its PTE once the procedure that changed it has"
+                + " completed";
     }
 
     @Override
@@ -70,6 +72,13 @@ public final class NoStaleSecondaryTlb implements Invariant {
                             "SMMU" + m + " still maps page " + page + " " + cached + " after " + Blame.finished(model, t)
                                     + "; PTE is " + pte,
                             "page " + page + ": PTE " + pte + ", SMMU" + m + " TLB " + cached));
+                }
+                Pte atc = s.atc(m, page);
+                if (atc.present() && !atc.equals(pte) && !s.maintenancePending(page)) {
+                    return Option.some(violation(
+                            "DEV" + m + "'s ATC still maps page " + page + " " + atc + " after " + Blame.finished(model, t)
+                                    + "; PTE is " + pte,
+                            "page " + page + ": PTE " + pte + ", DEV" + m + " ATC " + atc));
                 }
             }
         }

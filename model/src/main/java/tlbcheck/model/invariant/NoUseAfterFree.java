@@ -46,6 +46,8 @@ public final class NoUseAfterFree implements Invariant {
             for (int m = 0; m < s.smmus(); m++) {
                 int f = freed(free, s.smmuTlb(m, page));
                 if (f >= 0) return Option.some(survivor(s, "SMMU" + m + "'s TLB entry for page " + page, f));
+                f = freed(free, s.atc(m, page));
+                if (f >= 0) return Option.some(survivor(s, "DEV" + m + "'s ATC entry for page " + page, f));
             }
         }
         var k = s.kvm();

@@ -16,6 +16,7 @@ public final class Races {
             Pte pte = s.pte(page);
             for (int m = 0; m < s.smmus(); m++) {
                 if (s.smmuTlb(m, page).present() && !s.smmuTlb(m, page).equals(pte)) return true;
+                if (s.atc(m, page).present() && !s.atc(m, page).equals(pte)) return true;
             }
             for (int c = 0; cpus && c < s.cpus(); c++) {
                 if (s.cpuTlb(c, page).present() && !s.cpuTlb(c, page).equals(pte)) return true;
@@ -37,6 +38,7 @@ public final class Races {
             }
             for (int m = 0; m < s.smmus(); m++) {
                 if (s.smmuTlb(m, page).reaches(frame) && (!write || s.smmuTlb(m, page).permits(true))) return true;
+                if (s.atc(m, page).reaches(frame) && (!write || s.atc(m, page).permits(true))) return true;
             }
         }
         return false;

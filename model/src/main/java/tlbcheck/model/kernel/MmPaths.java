@@ -87,6 +87,23 @@ public record MmPaths(String name, Seq ptepSetAccessFlags, Seq flushTlbRange, Se
         return new MmPaths(newName, ptepSetAccessFlags, flushTlbRange, tlbFlushMmu, ptepClearFlush, rangeStart, rangeEnd, iopfResume, ptepClearFlushNotify, rangeOnlyEnd);
     }
 
+    /**
+     * Every path with each of its ops rewritten by {@code f}: a change to every call site at once, e.g. an SVA driver
+     * that invalidates the ATC before the TLB wherever the notifier calls it:
+     * {@code paths.mapOps(op -> op instanceof NotifySecondary n ? Seq.of(n.site(), new InvalidateAtc(n.site()),
+     * n.withoutAtc()) : op)}. {@code f} sees each op as written (a {@link Op#named} one still named) and the ops of a
+     * run inside a path one by one.
+     */
+    public MmPaths mapOps(java.util.function.UnaryOperator<Op> f) {
+        return new MmPaths(name, map(ptepSetAccessFlags, f), map(flushTlbRange, f), map(tlbFlushMmu, f),
+                map(ptepClearFlush, f), map(rangeStart, f), map(rangeEnd, f), map(iopfResume, f),
+                map(ptepClearFlushNotify, f), map(rangeOnlyEnd, f));
+    }
+
+    private static Seq map(Seq seq, java.util.function.UnaryOperator<Op> f) {
+        return new Seq(seq.name(), seq.ops().map(op -> op instanceof Seq inner ? map(inner, f) : f.apply(op)));
+    }
+
     public MmPaths withPtepSetAccessFlags(Seq ops) {
         return new MmPaths(name, ops, flushTlbRange, tlbFlushMmu, ptepClearFlush, rangeStart, rangeEnd, iopfResume, ptepClearFlushNotify, rangeOnlyEnd);
     }

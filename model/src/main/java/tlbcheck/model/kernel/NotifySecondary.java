@@ -20,37 +20,47 @@ import tlbcheck.model.State;
  * invalidation of the whole ASID ({@code arm_smmu_tlb_inv_asid}) above a size ({@link #wholeAsidAbove}), as the
  * fix for the per-page soft lockup does (d5afb4b47e13).
  *
+ * <p>With ATS ({@code Platform.withAts()}) the driver then invalidates the devices' ATCs over the same pages
+ * ({@code arm_smmu_atc_inv_domain}), after the TLB, whatever BTM did. {@link #withoutAtc} leaves that out, for a driver
+ * that forgets it or does it apart ({@link InvalidateAtc}).
+ *
  * @param cover 0 for the whole range, k for its first k pages only
  * @param asidAbove {@link #NEVER} (the default), or n: a range of more than n pages is invalidated by ASID, in one
  *     command (0: always)
+ * @param atc whether it invalidates the ATCs too, where the platform has ATS
  */
-public record NotifySecondary(String site, boolean onlyAfterFlush, int cover, int asidAbove) implements Op {
+public record NotifySecondary(String site, boolean onlyAfterFlush, int cover, int asidAbove, boolean atc) implements Op {
 
     /** No size switches to the whole address space. */
     public static final int NEVER = Integer.MAX_VALUE;
 
 
     public static NotifySecondary always(String site) {
-        return new NotifySecondary(site, false, 0, NEVER);
+        return new NotifySecondary(site, false, 0, NEVER, true);
     }
 
     public static NotifySecondary withFlush(String site) {
-        return new NotifySecondary(site, true, 0, NEVER);
+        return new NotifySecondary(site, true, 0, NEVER, true);
     }
 
     /** The same invalidation reaching only the first {@code pages} pages of the range. */
     public NotifySecondary firstPages(int pages) {
-        return new NotifySecondary(site, onlyAfterFlush, pages, asidAbove);
+        return new NotifySecondary(site, onlyAfterFlush, pages, asidAbove, atc);
     }
 
     /** The same invalidation, by ASID (one command, every page) when the range has more than {@code pages} pages. */
     public NotifySecondary wholeAsidAbove(int pages) {
-        return new NotifySecondary(site, onlyAfterFlush, cover, pages);
+        return new NotifySecondary(site, onlyAfterFlush, cover, pages, atc);
+    }
+
+    /** The same invalidation of the SMMU TLBs, leaving the devices' ATCs as they are. */
+    public NotifySecondary withoutAtc() {
+        return new NotifySecondary(site, onlyAfterFlush, cover, asidAbove, false);
     }
 
     @Override
     public String name() {
-        return site + (cover > 0 ? " (first " + cover + " page(s))" : "") + (asidAbove == 0 ? " (by ASID)" : asidAbove < NEVER ? " (by ASID above " + asidAbove + " page(s))" : "");
+        return site + (atc ? "" : " (TLB only, no ATC)") + (cover > 0 ? " (first " + cover + " page(s))" : "") + (asidAbove == 0 ? " (by ASID)" : asidAbove < NEVER ? " (by ASID above " + asidAbove + " page(s))" : "");
     }
 
     @Override
@@ -81,6 +91,9 @@ public record NotifySecondary(String site, boolean onlyAfterFlush, int cover, in
         State s = state;
         for (int page = first; !model.platform().btm() && page <= last; page++) {
             s = s.invalidateSmmus(page);
+        }
+        for (int page = first; atc && model.platform().ats() && page <= last; page++) {
+            s = s.invalidateAtcs(page);
         }
         int commands = wholeAsid ? 1 : last - first + 1;
         return s.withRunning(cpu, s.running(cpu).get().invalidatedSecondary(commands).next());

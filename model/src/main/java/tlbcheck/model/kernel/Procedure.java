@@ -221,6 +221,9 @@ public record Procedure(String name, Trigger trigger, Array<Op> ops, boolean ran
         for (int m = 0; m < before.smmus(); m++) {
             if (gone(before.smmuTlbs().get(m), after.smmuTlbs().get(m))) dropped.add("SMMU" + m);
         }
+        for (int d = 0; d < before.atcs().size(); d++) {
+            if (gone(before.atcs().get(d), after.atcs().get(d))) dropped.add("DEV" + d + "'s ATC");
+        }
         var k0 = before.kvm();
         var k1 = after.kvm();
         for (int c = 0; k0.present() && c < k0.vcpuTlbs().size(); c++) {

@@ -12,7 +12,8 @@ import tlbcheck.model.Transition;
  * A device tries its outstanding access through its SMMU. A TLB hit that permits it completes it; a
  * miss walks the page table and caches a valid PTE even when it does not permit the access (Arm lets
  * the SMMU keep the read-only attribute that faulted); anything else raises a recoverable fault. A
- * fault raised while the PTE already permits the access is a no-progress fault (invariant 4).
+ * fault raised while the PTE already permits the access is a no-progress fault (invariant 4). With ATS, an ATC
+ * entry that permits the access completes it first.
  */
 public record DeviceAccess(int device) implements Step {
 
@@ -33,6 +34,11 @@ public record DeviceAccess(int device) implements Step {
     public Transition fire(Model model, State s) {
         Device d = s.device(device);
         int page = d.page();
+        // With ATS the device translates through its ATC first; an entry that does not permit the access is asked
+        // again of the SMMU, as a miss is.
+        if (s.atc(device, page).permits(d.write())) {
+            return new Transition(s, this, s.withDevice(device, Device.IDLE), Option.none(), s.atc(device, page).frame());
+        }
         Pte pte = s.pte(page);
         Pte cached = s.smmuTlb(device, page);
         State next = s;
@@ -55,6 +61,9 @@ public record DeviceAccess(int device) implements Step {
     @Override
     public String describe(Model model, State before) {
         Device d = before.device(device);
+        if (before.atc(device, d.page()).permits(d.write())) {
+            return (d.write() ? "write" : "read") + " p" + d.page() + " ATC hit " + before.atc(device, d.page()) + ": done";
+        }
         Pte cached = before.smmuTlb(device, d.page());
         Pte via = cached.present() ? cached : before.pte(d.page());
         String how = (d.write() ? "write" : "read") + " p" + d.page() + (cached.present() ? " hit " : " walk ") + via;

@@ -12,7 +12,7 @@ import tlbcheck.model.Transition;
  */
 public sealed interface Step
         permits CpuFill, CpuEvict, CpuAccess, SmmuFill, SmmuEvict, DeviceIssue, DeviceAccess,
-                Start, HandleDeviceFault, Advance, VcpuFill, VcpuEvict, VcpuAccess {
+                Start, HandleDeviceFault, Advance, VcpuFill, VcpuEvict, VcpuAccess, AtcFill, AtcEvict {
 
     /** Why the step cannot be taken in this state; none when it can. */
     Option<String> refusal(Model model, State state);
