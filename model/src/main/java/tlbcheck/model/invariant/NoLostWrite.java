@@ -117,9 +117,8 @@ public final class NoLostWrite implements Invariant {
                             + " wrote it out (pageout): the write is lost when the frame is freed as clean",
                     "frame f" + t.accessedFrame() + " written out, written by " + t.step().actor()));
         }
-        return Option.some(violation(t.step().actor() + " wrote frame f" + t.accessedFrame() + " after "
-                        + model.kernel().procedure(r.procedure()).name() + " on CPU" + cpu.get() + " copied it to f"
-                        + r.newFrame() + ": the write is lost",
+        return Option.some(violation(t.step().actor() + " wrote frame f" + t.accessedFrame() + " after " + by
+                        + " copied it to f" + r.newFrame() + ": the write is lost",
                 "frame f" + t.accessedFrame() + " copied to f" + r.newFrame() + ", written by " + t.step().actor()));
     }
 }

@@ -64,24 +64,21 @@ public final class NoStaleSecondaryTlb implements Invariant {
             }
         }
         for (int page = 0; page < s.pages(); page++) {
-            Pte pte = s.pte(page);
+            if (s.maintenancePending(page)) continue;
             for (int m = 0; m < s.smmus(); m++) {
-                Pte cached = s.smmuTlb(m, page);
-                if (cached.present() && !cached.equals(pte) && !s.maintenancePending(page)) {
-                    return Option.some(violation(
-                            "SMMU" + m + " still maps page " + page + " " + cached + " after " + Blame.finished(model, t)
-                                    + "; PTE is " + pte,
-                            "page " + page + ": PTE " + pte + ", SMMU" + m + " TLB " + cached));
-                }
-                Pte atc = s.atc(m, page);
-                if (atc.present() && !atc.equals(pte) && !s.maintenancePending(page)) {
-                    return Option.some(violation(
-                            "DEV" + m + "'s ATC still maps page " + page + " " + atc + " after " + Blame.finished(model, t)
-                                    + "; PTE is " + pte,
-                            "page " + page + ": PTE " + pte + ", DEV" + m + " ATC " + atc));
-                }
+                Option<Violation> v = stale(model, t, page, s.smmuTlb(m, page), "SMMU" + m, "SMMU" + m + " TLB");
+                if (v.isEmpty()) v = stale(model, t, page, s.atc(m, page), "DEV" + m + "'s ATC", "DEV" + m + " ATC");
+                if (v.isDefined()) return v;
             }
         }
         return Option.none();
+    }
+
+    /** A secondary cache's entry for a page no procedure owes maintenance for, when it differs from the PTE. */
+    private Option<Violation> stale(Model model, Transition t, int page, Pte cached, String who, String what) {
+        Pte pte = t.after().pte(page);
+        if (!cached.present() || cached.equals(pte)) return Option.none();
+        return Option.some(violation(who + " still maps page " + page + " " + cached + " after " + Blame.finished(model, t)
+                + "; PTE is " + pte, "page " + page + ": PTE " + pte + ", " + what + " " + cached));
     }
 }
