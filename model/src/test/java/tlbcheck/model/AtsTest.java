@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.junit.jupiter.api.Test;
 import tlbcheck.model.invariant.NoStaleSecondaryTlb;
 import tlbcheck.model.invariant.NoUseAfterFree;
-import tlbcheck.model.kernel.InvalidateAtc;
 import tlbcheck.model.kernel.MmPaths;
 import tlbcheck.model.kernel.NotifySecondary;
 import tlbcheck.model.kernel.Seq;
@@ -27,7 +26,7 @@ class AtsTest {
     }
 
     private static final MmPaths ATC_FIRST = MmPaths.LINUX_6_6.mapOps(op -> op instanceof NotifySecondary n
-            ? Seq.of(n.site(), new InvalidateAtc(n.site()), n.withoutAtc()) : op);
+            ? Seq.of(n.site(), n.atcOnly(), n.withoutAtc()) : op);
 
     @Test
     void anAtcIsFilledFromItsSmmusTlbAndADeviceAccessHitsIt() {
@@ -57,11 +56,34 @@ class AtsTest {
                         "__flush_tlb_range->arch_invalidate_secondary_tlbs").withoutAtc())) {
             s.then(new Advance(0));
         }
-        s.then(new AtcFill(0, 0)).finish(0);
+        s.then(new AtcFill(0, 0));
+        assertEquals("ATC fill p0 f0/RO (SMMU TLB hit)", new AtcFill(0, 0).describe(s.model(), s.state().withAtc(0, 0,
+                Pte.INVALID)));
+        s.finish(0);
         assertTrue(s.state().atc(0, 0).present() && !s.state().smmuTlb(0, 0).present());
         assertEquals("DEV0's ATC still maps page 0 f0/RO after unmap on CPU0 completed; PTE is -",
                 s.violationOf(NoStaleSecondaryTlb.INSTANCE).get().explanation());
         assertTrue(s.violationOf(NoUseAfterFree.INSTANCE).isDefined());
+    }
+
+    /** Traces say what an ATC invalidation dropped, and why it sent nothing. */
+    @Test
+    void anAtcInvalidationIsNarrated() {
+        var unmapOnly = tlbcheck.model.kernel.Kernel.of("atc", tlbcheck.model.kernel.Procedure.of("zap",
+                tlbcheck.model.kernel.Trigger.PTE_VALID, tlbcheck.model.kernel.PtlLock.INSTANCE,
+                tlbcheck.model.kernel.ClearPte.UNMAP, tlbcheck.model.kernel.PtlUnlock.INSTANCE,
+                new tlbcheck.model.kernel.InvalidateAtc("atc_inv").firstPages(1),
+                tlbcheck.model.kernel.FreeOldFrame.INSTANCE));
+        for (Platform p : new Platform[] {Platform.SMMU_WITHOUT_BTM.withAts(), Platform.SMMU_WITHOUT_BTM}) {
+            Variant v = new Variant("atc", "", "a zap with an ATC invalidation", p, unmapOnly, Variants.SMMU_SMALL_SCOPE,
+                    Variants.SMMU_SMALL_SCOPE);
+            Scenario s = new Scenario(v).then(new SmmuFill(0, 0));
+            if (p.ats()) s.then(new AtcFill(0, 0));
+            s.then(new Start(0, "zap", 0, false), new Advance(0), new Advance(0), new Advance(0));
+            String step = s.model().kernel().procedure(0).narrate(s.model(), s.state(), 0);
+            assertEquals(p.ats() ? "atc_inv (ATC, first 1 page(s)) -> DEV0's ATC"
+                    : "skipped atc_inv (ATC, first 1 page(s)) (the platform has no ATS)", step);
+        }
     }
 
     @Test

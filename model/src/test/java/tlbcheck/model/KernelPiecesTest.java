@@ -84,7 +84,8 @@ class KernelPiecesTest {
             assertEquals(c[2] == null ? "ready" : c[2], op.refusal(m, s, 0, r).getOrElse("ready"), op.name() + " on " + c[1]);
             assertEquals(c[2] == null, op.ready(m, s, 0, r), op.name() + " on " + c[1]);
         }
-        assertEquals("take_rmap_locks (write): unlock", RmapLock.WRITE_UNLOCK.name());
+        assertEquals("drop_rmap_locks", RmapLock.WRITE_UNLOCK.name());
+        assertEquals("anon_vma_unlock_read", RmapLock.READ_UNLOCK.name());
         assertEquals("anon_vma_lock_read", RmapLock.READ.name());
         assertTrue(RmapLock.READ.bookkeeping());
     }

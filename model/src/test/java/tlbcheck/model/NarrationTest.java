@@ -68,7 +68,7 @@ class NarrationTest {
                 narrate(s.then(new Start(1, "apic_reload", 0, false)), 1));
         assertEquals(List.of("unmap: pte_offset_map_lock", "unmap: clear PTE", "unmap: pte_unmap_unlock",
                 "unmap: mmu_notifier_invalidate_range_end", "unmap: kvm: invalidate_range_end (seq++, in-progress--)",
-                "unmap: tlb_flush_mmu (TLBI IS) -> nothing cached",
+                "unmap: tlb_flush_mmu (IPI + INVLPG) -> nothing cached",
                 "unmap: __flush_tlb_range->arch_invalidate_secondary_tlbs -> nothing cached", "unmap: free old frame",
                 "unmap: tlb_finish_mmu -> dec_tlb_flush_pending", "unmap: mmap_write_unlock"), narrate(s, 0));
     }

@@ -31,6 +31,22 @@ class PlatformTest {
         assertThrows(IllegalArgumentException.class, () -> new Platform(false, 0, Platform.Guest.ARM64_STAGE2, false, true, true));
     }
 
+    /** A flush is named by the host's instructions: arm64's TLBI, x86's INVLPG on the other CPUs by a shootdown IPI. */
+    @Test
+    void aFlushIsNamedByTheHostsInstructions() {
+        Variant x86 = new Variant("V5-on-x86", "", "V5's kernel on an x86 host", Platform.X86, Variants.V5.kernel(),
+                Scope.of(2, 0, 1, 2), Scope.of(2, 0, 1, 2));
+        Running wrote = Running.start(0, 0, false, -1).wrote();
+        var flush = tlbcheck.model.kernel.FlushTlbPage.broadcast("flush_tlb_page");
+        State s = State.initial(Scope.of(2, 0, 1, 2), Platform.X86);
+        assertEquals("flush_tlb_page (IPI + INVLPG)", flush.describe(new Model(x86), s, 0, wrote));
+        assertEquals("flush_tlb_page (TLBI IS)", flush.describe(new Model(Variants.V5), s, 0, wrote));
+        assertEquals("local (INVLPG local)", tlbcheck.model.kernel.FlushTlbPage.local("local").describe(new Model(x86), s, 0,
+                wrote));
+        assertEquals("tlb_finish_mmu: mm_tlb_flush_nested -> flush_tlb_mm (IPI + CR3 reload)",
+                tlbcheck.model.kernel.FlushTlbMmIfNested.folded(false).describe(new Model(x86), s, 0, wrote));
+    }
+
     /** The architecture is a name: the same kernel takes the same steps from the same state on either host. */
     @Test
     void theHostArchitectureChangesNoStep() {

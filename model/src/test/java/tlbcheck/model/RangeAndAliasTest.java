@@ -57,6 +57,7 @@ class RangeAndAliasTest {
         assertTrue(e.getMessage().contains("unmap is entered only on ranges of 2 pages (onPages), and the scope's ranges"
                 + " go up to 1; give it 2 pages and '-2range'"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> MmPaths.LINUX_6_6.kernel().find("unmap").get().onPages(0));
+        assertEquals(1, MmPaths.LINUX_6_6.kernel().find("unmap").get().onPages(1).span());
         assertThrows(IllegalArgumentException.class,
                 () -> Variants.V5.kernel().procedures().find(p -> !p.ranged()).get().onPages(2));
     }

@@ -60,9 +60,21 @@ class WriteOutTest {
     void flushingTheWritableEntriesBeforePageoutLeavesNothingToStoreThrough() {
         Scenario s = storeAfterPageout(true);
         assertFalse(s.state().cpuTlb(1, 0).present(), "try_to_unmap_flush_dirty dropped CPU1's entry");
-        assertEquals("the write would fault; start fault_upgrade or map instead",
+        assertEquals("the write would fault (PTE -), and no fault path of kernel reclaim is entered on PTE -",
                 s.model().refusal(s.state(), new CpuAccess(1, 0, true)).get());
         assertTrue(s.finish(0).violationOf(NoLostWrite.INSTANCE).isEmpty());
+    }
+
+    @Test
+    void aPageoutIsNarratedAndSkippedWhereNothingWasUnmapped() {
+        Scenario s = new Scenario(reclaim(false)).then(new Start(0, "shrink_folio_list", 0, false));
+        while (!(s.model().kernel().procedure(0).op(s.state().running(0).get().pc()) instanceof WriteOut)) {
+            s.then(new Advance(0));
+        }
+        assertEquals("pageout (write the page out)", s.model().kernel().procedure(0).narrate(s.model(), s.state(), 0));
+        State nothingUnmapped = s.state().withRunning(0, s.state().running(0).get().withoutOldFrames());
+        assertEquals("skipped pageout (write the page out) (no frame was unmapped)",
+                s.model().kernel().procedure(0).narrate(s.model(), nothingUnmapped, 0));
     }
 
     @Test

@@ -72,7 +72,8 @@ public final class Main implements Callable<Integer> {
             for (String fix : l.counterexample().fixedBy()) {
                 int skipped = CounterexampleFile.checkFixedBy(l, Catalogues.get().variant(fix));
                 System.out.println(file + ": holds under fixed-by " + fix
-                        + (skipped > 0 ? " (" + skipped + " steps did not apply there and were skipped)" : ""));
+                        + (skipped > 0 ? " (" + skipped + (skipped == 1 ? " step" : " steps")
+                        + " did not apply there and " + (skipped == 1 ? "was" : "were") + " skipped)" : ""));
             }
             return 0;
         }

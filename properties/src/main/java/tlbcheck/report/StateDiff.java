@@ -57,6 +57,12 @@ public final class StateDiff {
                 Running r = b.running(c).get();
                 out = out.append("CPU" + c + " " + name(model, r) + ": new page f" + r.newFrame()
                         + (r.oldFrame() >= 0 ? ", the copy of f" + r.oldFrame() : ""));
+            } else if (b.running(c).isDefined() && b.running(c).get().wroteOut() && !a.running(c).get().wroteOut()) {
+                // What invariant 9 counts a later write against, until reclaim frees the frames.
+                Running r = b.running(c).get();
+                StringBuilder frames = new StringBuilder();
+                for (int f : r.oldFrameList()) frames.append(frames.length() > 0 ? ", f" : "f").append(f);
+                out = out.append("CPU" + c + " " + name(model, r) + ": " + frames + " written out");
             }
         }
         for (int d = 0; d < a.smmus(); d++) {

@@ -271,8 +271,9 @@ class HuntPropertiesTest {
     }
 
     static String summary(HuntResult r) {
-        return String.format("%s / %s in %s: %s after %d tries, %d steps, %.2fs (%.0f steps/s), racy runs %d%s%s",
-                r.model().variant().name(), r.invariant().name(), r.model().scope(), r.observed(), r.tries(), r.steps(), r.seconds(),
+        return String.format("%s / %s in %s: %s after %d %s, %d steps, %.2fs (%.0f steps/s), racy runs %d%s%s",
+                r.model().variant().name(), r.invariant().name(), r.model().scope(), r.observed(), r.tries(),
+                r.tries() == 1 ? "try" : "tries", r.steps(), r.seconds(),
                 r.stepsPerSecond(), r.racyRuns(),
                 r.violated() ? String.format(", first violation in try %d at %.3fs, shrunk %d -> %d steps (%s), seed %d",
                         r.firstViolationTry(), r.secondsToViolation(), r.walk().size(),

@@ -8,7 +8,6 @@ import tlbcheck.model.Platform;
 import tlbcheck.model.Variant;
 import tlbcheck.model.Variants;
 import tlbcheck.model.invariant.Invariant;
-import tlbcheck.model.kernel.InvalidateAtc;
 import tlbcheck.model.kernel.MmPaths;
 import tlbcheck.model.kernel.NotifySecondary;
 import tlbcheck.model.kernel.Seq;
@@ -34,7 +33,7 @@ public final class SvaAtcInvalidation implements Catalogue {
     static final Variant ATC_FIRST = variant("sva-ats-atc-before-tlb",
             "the ATC invalidated before the SMMU TLB, at every notifier call", Platform.SMMU_WITHOUT_BTM,
             MmPaths.LINUX_6_6.named("linux-6.6+atc-first").mapOps(op -> op instanceof NotifySecondary n
-                    ? Seq.of(n.site(), new InvalidateAtc(n.site()), n.withoutAtc()) : op));
+                    ? Seq.of(n.site(), n.atcOnly(), n.withoutAtc()) : op));
 
     static final Variant BTM = variant("sva-btm-ats", "Linux 6.6 SVA with BTM and ATS: the notifier invalidates the ATC",
             Platform.SMMU_WITH_BTM, MmPaths.LINUX_6_6);

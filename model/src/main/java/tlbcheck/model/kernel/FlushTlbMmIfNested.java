@@ -42,6 +42,12 @@ public record FlushTlbMmIfNested(boolean secondary, boolean folded) implements O
     }
 
     @Override
+    public String describe(Model model, State state, int cpu, Running running) {
+        return model.platform().x86() ? "tlb_finish_mmu: mm_tlb_flush_nested -> flush_tlb_mm (IPI + CR3 reload"
+                + (secondary ? ", + secondary)" : ")") : name();
+    }
+
+    @Override
     public boolean invalidates() {
         return true;
     }

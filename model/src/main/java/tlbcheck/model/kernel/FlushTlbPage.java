@@ -59,7 +59,13 @@ public record FlushTlbPage(String kernelName, boolean broadcast, int cover, int 
 
     @Override
     public String name() {
-        return kernelName + (broadcast ? " (TLBI IS" : " (TLBI local") + (cover > 0 ? ", first " + cover + " page(s)" : "")
+        return name(false);
+    }
+
+    /** The name with the instructions of the host: arm64's TLBI, or x86's INVLPG, on other CPUs by a shootdown IPI. */
+    private String name(boolean x86) {
+        String how = x86 ? broadcast ? "IPI + INVLPG" : "INVLPG local" : broadcast ? "TLBI IS" : "TLBI local";
+        return kernelName + " (" + how + (cover > 0 ? ", first " + cover + " page(s)" : "")
                 + (mmAbove == 0 ? ", by ASID" : mmAbove < NEVER ? ", by ASID above " + mmAbove + " page(s)" : "")
                 + (unconditional ? ", always" : "") + ")";
     }
@@ -76,9 +82,13 @@ public record FlushTlbPage(String kernelName, boolean broadcast, int cover, int 
 
     @Override
     public String describe(Model model, State state, int cpu, Running running) {
-        if (running.pages() > mmAbove) return kernelName + " (TLBI ASIDE1" + (broadcast ? "IS" : "") + ": whole mm)";
+        boolean x86 = model.platform().x86();
+        if (running.pages() > mmAbove) {
+            return kernelName + (x86 ? " (" + (broadcast ? "IPI + " : "") + "CR3 reload: whole mm)"
+                    : " (TLBI ASIDE1" + (broadcast ? "IS" : "") + ": whole mm)");
+        }
         int pages = running.coveredLast(cover) - running.page() + 1;
-        return pages > 1 ? name() + " x" + pages + " pages" : name();
+        return pages > 1 ? name(x86) + " x" + pages + " pages" : name(x86);
     }
 
     @Override

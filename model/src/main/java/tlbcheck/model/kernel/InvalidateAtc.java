@@ -8,13 +8,27 @@ import tlbcheck.model.State;
  * The ATC invalidation on its own ({@code arm_smmu_atc_inv_domain}: CMD_ATC_INV to every ATS device, then CMD_SYNC),
  * over the procedure's range, for a driver that sends it apart from the TLB invalidation: after
  * {@code NotifySecondary.withoutAtc()}, as the driver does, or before it, which lets a device refill its ATC from
- * the TLB entry still to be invalidated. Nothing to do where the platform has no ATS.
+ * the TLB entry still to be invalidated. {@link NotifySecondary#atcOnly} is the ATC half of a notifier call. Nothing to
+ * do where the platform has no ATS.
+ *
+ * @param onlyAfterFlush sent only where the procedure changed a PTE, as a notifier call from the arch flush is
+ * @param cover 0 for the whole range, k for its first k pages only
  */
-public record InvalidateAtc(String site) implements Op {
+public record InvalidateAtc(String site, boolean onlyAfterFlush, int cover) implements Op {
+
+    /** Sent always, over the whole range. */
+    public InvalidateAtc(String site) {
+        this(site, false, 0);
+    }
+
+    /** The same invalidation reaching only the first {@code pages} pages of the range. */
+    public InvalidateAtc firstPages(int pages) {
+        return new InvalidateAtc(site, onlyAfterFlush, pages);
+    }
 
     @Override
     public String name() {
-        return site + " (ATC)";
+        return site + " (ATC" + (cover > 0 ? ", first " + cover + " page(s)" : "") + ")";
     }
 
     @Override
@@ -24,13 +38,16 @@ public record InvalidateAtc(String site) implements Op {
 
     @Override
     public String skipReason(Model model, State state, int cpu, Running running) {
-        return model.platform().ats() ? "no ATC caches the range" : "the platform has no ATS";
+        if (!model.platform().ats()) return "the platform has no ATS";
+        return onlyAfterFlush && !running.wrotePte() ? "this procedure changed no PTE, so no CPU flush to mirror"
+                : "no ATC caches the range";
     }
 
     @Override
     public State apply(Model model, State state, int cpu, Running running) {
         State s = state;
-        for (int page = running.page(); model.platform().ats() && page <= running.lastPage(); page++) {
+        boolean sent = model.platform().ats() && (!onlyAfterFlush || running.wrotePte());
+        for (int page = running.page(); sent && page <= running.coveredLast(cover); page++) {
             s = s.invalidateAtcs(page);
         }
         return s.withRunning(cpu, s.running(cpu).get().next());

@@ -90,8 +90,7 @@ public record MmPaths(String name, Seq ptepSetAccessFlags, Seq flushTlbRange, Se
     /**
      * Every path with each of its ops rewritten by {@code f}: a change to every call site at once, e.g. an SVA driver
      * that invalidates the ATC before the TLB wherever the notifier calls it:
-     * {@code paths.mapOps(op -> op instanceof NotifySecondary n ? Seq.of(n.site(), new InvalidateAtc(n.site()),
-     * n.withoutAtc()) : op)}. {@code f} sees each op as written (a {@link Op#named} one still named) and the ops of a
+     * {@code paths.mapOps(op -> op instanceof NotifySecondary n ? Seq.of(n.site(), n.atcOnly(), n.withoutAtc()) : op)}. {@code f} sees each op as written (a {@link Op#named} one still named) and the ops of a
      * run inside a path one by one.
      */
     public MmPaths mapOps(java.util.function.UnaryOperator<Op> f) {

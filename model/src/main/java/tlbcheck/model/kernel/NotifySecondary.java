@@ -53,6 +53,11 @@ public record NotifySecondary(String site, boolean onlyAfterFlush, int cover, in
         return new NotifySecondary(site, onlyAfterFlush, cover, pages, atc);
     }
 
+    /** The ATC half of this call alone, where it is sent from and over the pages this call covers. */
+    public InvalidateAtc atcOnly() {
+        return new InvalidateAtc(site, onlyAfterFlush, cover);
+    }
+
     /** The same invalidation of the SMMU TLBs, leaving the devices' ATCs as they are. */
     public NotifySecondary withoutAtc() {
         return new NotifySecondary(site, onlyAfterFlush, cover, asidAbove, false);

@@ -24,7 +24,7 @@ public record RmapLock(boolean write, boolean take) implements Op {
 
     @Override
     public String name() {
-        return (write ? "take_rmap_locks (write)" : "anon_vma_lock_read") + (take ? "" : ": unlock");
+        return write ? take ? "take_rmap_locks (write)" : "drop_rmap_locks" : take ? "anon_vma_lock_read" : "anon_vma_unlock_read";
     }
 
     @Override

@@ -43,6 +43,7 @@ public record AtcFill(int device, int page) implements Step {
     @Override
     public String describe(Model model, State before) {
         Pte cached = before.smmuTlb(device, page);
-        return "ATC fill p" + page + " " + (cached.present() ? cached + " (SMMU TLB hit)" : before.pte(page) + " (walk)");
+        return "ATC fill p" + page + " " + (cached.present() ? cached + " (SMMU TLB hit)"
+                : before.pte(page) + " (walk; SMMU" + device + "'s TLB caches it too)");
     }
 }

@@ -26,7 +26,13 @@ public record CpuAccess(int cpu, int page, boolean write) implements Step {
         }
         Pte cached = s.cpuTlb(cpu, page);
         if (cached.present() ? cached.permits(write) : s.pte(page).permits(write)) return Option.none();
-        return Option.some("the " + (write ? "write" : "read") + " would fault; start fault_upgrade or map instead");
+        // The fault paths of this kernel that this access, on this PTE, would enter.
+        String faults = model.kernel().procedures().filter(p -> p.trigger().byAccess() && p.trigger().startsOn(write)
+                && p.trigger().allows(s, page)).map(p -> p.name()).mkString(" or ");
+        return Option.some("the " + (write ? "write" : "read") + " would fault" + (faults.isEmpty()
+                ? " (" + (cached.present() ? "CPU" + cpu + "'s TLB entry " + cached : "PTE " + s.pte(page))
+                        + "), and no fault path of kernel " + model.kernel().name() + " is entered on PTE " + s.pte(page)
+                : "; start " + faults + " instead"));
     }
 
     @Override
