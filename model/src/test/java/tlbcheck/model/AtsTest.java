@@ -74,15 +74,19 @@ class AtsTest {
                 tlbcheck.model.kernel.ClearPte.UNMAP, tlbcheck.model.kernel.PtlUnlock.INSTANCE,
                 new tlbcheck.model.kernel.InvalidateAtc("atc_inv").firstPages(1),
                 tlbcheck.model.kernel.FreeOldFrame.INSTANCE));
-        for (Platform p : new Platform[] {Platform.SMMU_WITHOUT_BTM.withAts(), Platform.SMMU_WITHOUT_BTM}) {
+        Platform ats = Platform.SMMU_WITHOUT_BTM.withAts();
+        String[][] cases = {
+            {"ats", "cached", "atc_inv (ATC, first 1 page(s)) -> DEV0's ATC"},
+            {"ats", "", "atc_inv (ATC, first 1 page(s)) -> nothing cached"},
+            {"", "", "skipped atc_inv (ATC, first 1 page(s)) (the platform has no ATS)"}};
+        for (String[] c : cases) {
+            Platform p = c[0].isEmpty() ? Platform.SMMU_WITHOUT_BTM : ats;
             Variant v = new Variant("atc", "", "a zap with an ATC invalidation", p, unmapOnly, Variants.SMMU_SMALL_SCOPE,
                     Variants.SMMU_SMALL_SCOPE);
             Scenario s = new Scenario(v).then(new SmmuFill(0, 0));
-            if (p.ats()) s.then(new AtcFill(0, 0));
+            if (!c[1].isEmpty()) s.then(new AtcFill(0, 0));
             s.then(new Start(0, "zap", 0, false), new Advance(0), new Advance(0), new Advance(0));
-            String step = s.model().kernel().procedure(0).narrate(s.model(), s.state(), 0);
-            assertEquals(p.ats() ? "atc_inv (ATC, first 1 page(s)) -> DEV0's ATC"
-                    : "skipped atc_inv (ATC, first 1 page(s)) (the platform has no ATS)", step);
+            assertEquals(c[2], s.model().kernel().procedure(0).narrate(s.model(), s.state(), 0));
         }
     }
 

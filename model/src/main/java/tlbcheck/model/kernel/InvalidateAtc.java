@@ -38,15 +38,23 @@ public record InvalidateAtc(String site, boolean onlyAfterFlush, int cover) impl
 
     @Override
     public String skipReason(Model model, State state, int cpu, Running running) {
-        if (!model.platform().ats()) return "the platform has no ATS";
-        return onlyAfterFlush && !running.wrotePte() ? "this procedure changed no PTE, so no CPU flush to mirror"
-                : "no ATC caches the range";
+        return model.platform().ats() ? "this procedure changed no PTE, so no CPU flush to mirror" : "the platform has no ATS";
+    }
+
+    /** Whether it is sent at all: on an ATS platform, and where it mirrors a CPU flush, after a PTE change. */
+    private boolean sent(Model model, Running running) {
+        return model.platform().ats() && (!onlyAfterFlush || running.wrotePte());
+    }
+
+    @Override
+    public boolean skipped(Model model, State state, State after, int cpu, Running running) {
+        return !sent(model, running);
     }
 
     @Override
     public State apply(Model model, State state, int cpu, Running running) {
         State s = state;
-        boolean sent = model.platform().ats() && (!onlyAfterFlush || running.wrotePte());
+        boolean sent = sent(model, running);
         for (int page = running.page(); sent && page <= running.coveredLast(cover); page++) {
             s = s.invalidateAtcs(page);
         }

@@ -31,6 +31,9 @@ public record Named(String name, Op op) implements Op {
     @Override public String skipReason(Model model, State state, int cpu, Running running) {
         return op.skipReason(model, state, cpu, running);
     }
+    @Override public boolean skipped(Model model, State state, State after, int cpu, Running running) {
+        return op.skipped(model, state, after, cpu, running);
+    }
     @Override public String describe(Model model, State state, int cpu, Running running) {
         String inner = op.describe(model, state, cpu, running);
         return inner.startsWith(op.name()) ? name + inner.substring(op.name().length()) : name;

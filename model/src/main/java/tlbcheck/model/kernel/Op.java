@@ -106,6 +106,15 @@ public interface Op {
         return "nothing to do";
     }
 
+    /**
+     * Whether the op, run from {@code state} to {@code after}, was skipped: by default, when it changed nothing but the
+     * procedure's position. An invalidation that was sent and found nothing cached overrides it: traces say
+     * "-> nothing cached" for it, not "skipped".
+     */
+    default boolean skipped(Model model, State state, State after, int cpu, Running running) {
+        return after.equals(state.withRunning(cpu, running.next()));
+    }
+
     /** Runs the op; returns the state with this CPU's procedure moved on (normally {@code running.next()}). */
     State apply(Model model, State state, int cpu, Running running);
 }

@@ -177,7 +177,7 @@ public record Procedure(String name, Trigger trigger, Array<Op> ops, boolean ran
         State s = op.apply(model, state, cpu, r);
         Running moved = s.running(cpu).get();
         StringBuilder text = new StringBuilder();
-        if (moved.pc() == r.pc() + 1 && s.equals(state.withRunning(cpu, r.next()))) {
+        if (moved.pc() == r.pc() + 1 && op.skipped(model, state, s, cpu, r)) {
             text.append("skipped ").append(op.name()).append(" (").append(op.skipReason(model, state, cpu, r)).append(')');
         } else {
             text.append(op.describe(model, state, cpu, r)).append(effect(op, state, s));
