@@ -88,14 +88,15 @@ public final class Main implements Callable<Integer> {
         public Integer call() {
             CounterexampleFile.Loaded l = CounterexampleFile.read(file);
             Model model = l.model();
-            Array<Step> steps = Array.ofAll(l.counterexample().steps());
+            // Replayed first: a step that does not apply is reported with its file and line, before anything is printed.
+            Array<Transition> ts = CounterexampleFile.reproduce(l);
             System.out.println(l.counterexample().violated());
             System.out.println();
-            System.out.print(Lanes.render(model, steps));
+            System.out.print(Lanes.render(model, ts.map(Transition::step)));
             System.out.println();
             State s = model.initial();
             int i = 0;
-            for (Transition t : CounterexampleFile.reproduce(l)) {
+            for (Transition t : ts) {
                 i++;
                 System.out.printf("%3d %s: %s%n", i, t.step().actor(), t.step().describe(model, s));
                 for (String c : StateDiff.changes(model, s, t.after())) System.out.println("      " + c);

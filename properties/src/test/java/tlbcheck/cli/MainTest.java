@@ -87,6 +87,25 @@ class MainTest {
         assertTrue(runErr(2, "replay", "--no-such-option", V11).contains("Unknown option"));
     }
 
+    /**
+     * A file whose steps do not apply (here relabelled with the fix's variant) is refused by explain and render with
+     * the file, the line of the step and the fix, before either prints anything.
+     */
+    @Test
+    void aStepThatDoesNotApplyIsNamedByItsLine(@TempDir Path dir) throws Exception {
+        String text = Files.readString(Path.of("../counterexamples/reclaim-pageout-before-flush--9-no-lost-write.yaml"))
+                .replace("variant: reclaim-pageout-before-flush", "variant: reclaim-flush-dirty-before-pageout");
+        Path edited = dir.resolve("edited.yaml");
+        Files.writeString(edited, text);
+        int line = 1 + (int) text.lines().takeWhile(l -> !l.startsWith("- {step: CpuAccess")).count();
+        for (String command : new String[] {"explain", "render"}) {
+            String err = runErr(2, command, edited.toString());
+            assertTrue(err.startsWith("error: " + edited + ":" + line + ": step 10 CpuAccess(cpu=1, page=0, write=true) is"
+                    + " not enabled under reclaim-flush-dirty-before-pageout: the write would fault; start map instead"), err);
+            assertTrue(err.contains("\n  fix: the model or the variant changed since this was archived"), err);
+        }
+    }
+
     @Test
     void badInputExitsWithTwo(@TempDir Path dir) throws Exception {
         Path bad = dir.resolve("bad.yaml");
