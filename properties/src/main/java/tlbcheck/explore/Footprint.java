@@ -11,6 +11,7 @@ import tlbcheck.model.kernel.CopyToNewFrame;
 import tlbcheck.model.kernel.FlushTlbMmIfNested;
 import tlbcheck.model.kernel.FlushTlbPage;
 import tlbcheck.model.kernel.FreeOldFrame;
+import tlbcheck.model.kernel.InvalidateAtc;
 import tlbcheck.model.kernel.WriteOut;
 import tlbcheck.model.kernel.Goto;
 import tlbcheck.model.kernel.KvmCheckRequest;
@@ -53,6 +54,8 @@ import tlbcheck.model.kernel.TlbFlushPending;
 import tlbcheck.model.kernel.Trigger;
 import tlbcheck.model.kernel.WriteProtectPte;
 import tlbcheck.model.step.Advance;
+import tlbcheck.model.step.AtcEvict;
+import tlbcheck.model.step.AtcFill;
 import tlbcheck.model.step.CpuAccess;
 import tlbcheck.model.step.CpuEvict;
 import tlbcheck.model.step.CpuFill;
@@ -69,7 +72,7 @@ import tlbcheck.model.step.VcpuFill;
 
 /**
  * What a step may read and write in a given state, as sets of locations: each page's PTE, each TLB slot (a CPU's or an
- * SMMU's entry for a page), each CPU's procedure in flight, whether that procedure has changed a translation (what a
+ * SMMU's entry for a page, and with ATS each device's ATC entry), each CPU's procedure in flight, whether that procedure has changed a translation (what a
  * device's retry reads of it), each device; under KVM each stage-2 entry, each vCPU TLB slot, the vCPUs' no-progress
  * counts and KVM's own bookkeeping (mmu_lock, the invalidation count, the APIC-access page); and one location for
  * everything else (locks, the free list). Two steps whose footprints do not conflict (neither writes what the other reads or writes)
@@ -96,6 +99,8 @@ final class Footprint {
     /** Whether the platform has a guest, and where KVM's locations start. */
     private final boolean kvm;
     private final int kvmBase;
+    /** Whether the devices have ATCs (ATS): one more slot per device and page. */
+    private final boolean ats;
     private final long allRunning;
     private final long allInFlight;
 
@@ -108,12 +113,12 @@ final class Footprint {
         this.pages = model.scope().pages();
         this.cpus = model.scope().cpus();
         this.smmus = model.scope().smmus();
-        int bits = pages + (cpus + smmus) * pages + 3 * cpus + smmus + 1;
+        this.ats = model.platform().ats();
+        int bits = pages + (cpus + smmus) * pages + 3 * cpus + smmus + (ats ? smmus * pages : 0) + 1;
         this.kvmBase = bits;
         this.kvm = model.platform().guest() != Platform.Guest.NONE;
         if (kvm) bits += 1 + pages + 1 + cpus * pages + cpus + 1;
-        // A device's ATC (ATS) has no location here: on such a platform every step touches everything.
-        this.fits = bits <= 63 && !model.platform().ats();
+        this.fits = bits <= 63;
         this.global = fits ? 1L << (kvmBase - 1) : EVERYTHING;
         long r = 0;
         for (int c = 0; c < cpus && fits; c++) r |= running(c);
@@ -171,6 +176,21 @@ final class Footprint {
         return 1L << (pages * (1 + cpus + smmus) + 2 * cpus + smmus + cpu);
     }
 
+    /** Device {@code dev}'s ATC entry for the page (ATS). */
+    private long atcSlot(int dev, int page) {
+        return 1L << (pages * (1 + cpus + smmus) + 3 * cpus + smmus + dev * pages + page);
+    }
+
+    /** Every device's ATC slots of the pages in the mask (PTE bits); none without ATS. */
+    private long atcSlotsOf(long pageMask) {
+        long m = 0;
+        for (int page = 0; ats && page < pages; page++) {
+            if ((pageMask & pte(page)) == 0) continue;
+            for (int d = 0; d < smmus; d++) m |= atcSlot(d, page);
+        }
+        return m;
+    }
+
     /** KVM's bookkeeping: mmu_lock, the invalidation count, the APIC-access page and its reload request. */
     private long kvmState() {
         return 1L << kvmBase;
@@ -211,6 +231,7 @@ final class Footprint {
         long m = 0;
         for (int c = 0; c < cpus; c++) m |= cpuSlot(c, page);
         for (int s = 0; s < smmus; s++) m |= smmuSlot(s, page);
+        for (int d = 0; ats && d < smmus; d++) m |= atcSlot(d, page);
         return m;
     }
 
@@ -272,6 +293,16 @@ final class Footprint {
         } else if (step instanceof SmmuEvict e) {
             long slot = smmuSlot(e.smmu(), e.page());
             set(slot, slot | debtors(s, e.page(), Running.smmuBit(e.smmu()) | Running.smmuDiffersBit(e.smmu())));
+        } else if (step instanceof AtcFill f) {
+            // From the SMMU's TLB entry, or a walk that fills that entry too (paying its debts).
+            long slot = atcSlot(f.device(), f.page());
+            long tlb = smmuSlot(f.device(), f.page());
+            long w = s.smmuTlb(f.device(), f.page()).present() ? slot
+                    : slot | tlb | debtors(s, f.page(), Running.smmuBit(f.device()) | Running.smmuDiffersBit(f.device()));
+            set(slot | tlb | pte(f.page()), w);
+        } else if (step instanceof AtcEvict e) {
+            long slot = atcSlot(e.device(), e.page());
+            set(slot, slot);
         } else if (step instanceof DeviceIssue d) {
             set(device(d.device()), device(d.device()));
         } else if (step instanceof DeviceAccess a) {
@@ -305,7 +336,7 @@ final class Footprint {
         if (!s.smmuTlb(d, page).present() && s.pte(page).present()) {
             w |= slot | debtors(s, page, Running.smmuBit(d) | Running.smmuDiffersBit(d));
         }
-        set(device(d) | pte(page) | slot | allInFlight, w);
+        set(device(d) | pte(page) | slot | (ats ? atcSlot(d, page) : 0) | allInFlight, w);
     }
 
     /**
@@ -583,14 +614,18 @@ final class Footprint {
             long slots = slotsOf(all);
             set(global | slots, slots | owingOn(s, all));
         } else if (op instanceof NotifySecondary n) {
-            // The SMMUs' entries only; under BTM the CPU's broadcast TLBI did it, and this drops nothing.
-            if (n.onlyAfterFlush() && !r.wrotePte() || model.platform().btm()) {
+            // The SMMUs' entries (under BTM the CPU's broadcast TLBI did it, and this drops none), then the ATCs'.
+            long ps = pagesOf(r, r.pages() > n.asidAbove());
+            long slots = n.onlyAfterFlush() && !r.wrotePte() ? 0
+                    : (model.platform().btm() ? 0 : smmuSlotsOf(ps)) | (n.atc() ? atcSlotsOf(ps) : 0);
+            if (slots == 0) {
                 set(0, 0);
                 return true;
             }
-            long ps = pagesOf(r, r.pages() > n.asidAbove());
-            long slots = smmuSlotsOf(ps);
             set(slots, slots | owingOn(s, ps));
+        } else if (op instanceof InvalidateAtc a) {
+            long slots = a.onlyAfterFlush() && !r.wrotePte() ? 0 : atcSlotsOf(pagesOf(r, false));
+            set(slots, slots);
         } else if (op instanceof FreeOldFrame) {
             // page_mapcount reads every PTE; another unmap's held reference is in its procedure.
             set(pagesOf(r, true) | allRunning | global, global);
