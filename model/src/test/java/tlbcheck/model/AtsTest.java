@@ -103,5 +103,11 @@ class AtsTest {
                 .then(new SmmuFill(0, 0), new AtcFill(0, 0), new Start(0, "unmap", 0, false)).finish(0);
         assertFalse(tlbOnly.state().smmuTlb(0, 0).present(), "BTM dropped the TLB entry");
         assertTrue(tlbOnly.violationOf(NoStaleSecondaryTlb.INSTANCE).isDefined(), "but not the ATC's");
+        Scenario migrated = new Scenario(on(Platform.SMMU_WITH_BTM.withAts(), MmPaths.LINUX_6_6.mapOps(op ->
+                op instanceof NotifySecondary n ? n.withoutAtc() : op)))
+                .then(new SmmuFill(0, 0), new AtcFill(0, 0), new Start(0, "migrate", 0, false)).finish(0);
+        assertEquals("DEV0's ATC still grants access to the old frame f0 of page 0 (f0/RO) after migrate on CPU0 completed;"
+                + " PTE is f1/RO", migrated.violationOf(tlbcheck.model.invariant.NoStaleAccessAfterRestriction.INSTANCE)
+                .get().explanation());
     }
 }

@@ -72,8 +72,8 @@ import tlbcheck.model.step.VcpuFill;
 
 /**
  * What a step may read and write in a given state, as sets of locations: each page's PTE, each TLB slot (a CPU's or an
- * SMMU's entry for a page, and with ATS each device's ATC entry), each CPU's procedure in flight, whether that procedure has changed a translation (what a
- * device's retry reads of it), each device; under KVM each stage-2 entry, each vCPU TLB slot, the vCPUs' no-progress
+ * SMMU's entry for a page, and with ATS each device's ATC entry), each CPU's procedure in flight, whether that
+ * procedure has changed a translation (what a device's retry reads of it), each device; under KVM each stage-2 entry, each vCPU TLB slot, the vCPUs' no-progress
  * counts and KVM's own bookkeeping (mmu_lock, the invalidation count, the APIC-access page); and one location for
  * everything else (locks, the free list). Two steps whose footprints do not conflict (neither writes what the other reads or writes)
  * commute in that state: each stays enabled after the other, and both orders reach the same state. That is what the

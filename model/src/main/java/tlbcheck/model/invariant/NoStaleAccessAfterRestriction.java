@@ -155,8 +155,10 @@ public final class NoStaleAccessAfterRestriction implements Invariant {
         Option<String> grant = excess(cached, pte);
         boolean atc = kind.equals(ATC);
         String tlb = atc ? "DEV" + number + "'s ATC" : kind + number;
+        // "access to unmapped page 0", "write to a write-protected page 0", "access to the old frame f0 of page 0".
+        String what = grant.get() + (grant.get().endsWith("page") ? " " : " of page ") + page;
         return Option.some(violation(
-                tlb + " still grants " + grant.get() + " " + page + " (" + cached + ") after "
+                tlb + " still grants " + what + " (" + cached + ") after "
                         + Blame.finished(model, t) + "; PTE is " + pte,
                 "page " + page + ": PTE " + pte + ", " + (atc ? "DEV" + number + " ATC " : tlb + " TLB ") + cached));
     }
