@@ -46,11 +46,11 @@ public final class Model {
                     + " writable; drop '-" + scope.writable() + "writable'");
         }
         for (Procedure p : variant.kernel().procedures()) {
-            if (p.span() > Math.min(scope.range(), scope.pages())) {
+            // A scope's range is at most its pages (Scope checks it).
+            if (p.span() > scope.range()) {
                 throw new IllegalArgumentException("scope " + scope + " of " + variant.name() + ": " + p.name()
                         + " is entered only on ranges of " + p.span() + " pages (onPages), and the scope's ranges go up to "
-                        + Math.min(scope.range(), scope.pages()) + "; give it " + p.span() + " pages and '-" + p.span()
-                        + "range'");
+                        + scope.range() + "; give it " + p.span() + " pages and '-" + p.span() + "range'");
             }
         }
         this.variant = variant;

@@ -40,11 +40,7 @@ public record Platform(boolean btm, int bbmLevel, Guest guest, boolean hostMm, b
     }
 
     public Platform(boolean btm, int bbmLevel, Guest guest, boolean hostMm, boolean bbmNoAbort) {
-        this(btm, bbmLevel, guest, hostMm, bbmNoAbort, false);
-    }
-
-    public Platform(boolean btm, int bbmLevel, Guest guest, boolean hostMm, boolean bbmNoAbort, boolean x86) {
-        this(btm, bbmLevel, guest, hostMm, bbmNoAbort, x86, false);
+        this(btm, bbmLevel, guest, hostMm, bbmNoAbort, false, false);
     }
 
     /** The same hardware without the no-abort property: FEAT_BBM level 2 that may raise a TLB conflict abort. */
@@ -83,7 +79,7 @@ public record Platform(boolean btm, int bbmLevel, Guest guest, boolean hostMm, b
      * An x86 host without a VM: mm bugs of x86's own (the batched reclaim flush was x86-only until arm64 took it up in
      * 6.x), with an IOMMU where the scope has SMMUs, which never snoops CPU invalidations.
      */
-    public static final Platform X86 = new Platform(false, 0, Guest.NONE, false, true, true);
+    public static final Platform X86 = new Platform(false, 0, Guest.NONE, false, true, true, false);
 
     /** x86 KVM, with or without the APIC-access page ({@link #X86_KVM} has it). */
     public static Platform x86Kvm(boolean apicAccessPage) {

@@ -25,10 +25,10 @@ class PlatformTest {
     @Test
     void anX86HostHasNoBtmNoBbmAndNoStage2() {
         for (Platform.Guest guest : Platform.Guest.values()) {
-            assertThrows(IllegalArgumentException.class, () -> new Platform(true, 0, guest, false, true, true));
+            assertThrows(IllegalArgumentException.class, () -> new Platform(true, 0, guest, false, true, true, false));
         }
-        assertThrows(IllegalArgumentException.class, () -> new Platform(false, 2, Platform.Guest.NONE, false, true, true));
-        assertThrows(IllegalArgumentException.class, () -> new Platform(false, 0, Platform.Guest.ARM64_STAGE2, false, true, true));
+        assertThrows(IllegalArgumentException.class, () -> new Platform(false, 2, Platform.Guest.NONE, false, true, true, false));
+        assertThrows(IllegalArgumentException.class, () -> new Platform(false, 0, Platform.Guest.ARM64_STAGE2, false, true, true, false));
     }
 
     /** A flush is named by the host's instructions: arm64's TLBI, x86's INVLPG on the other CPUs by a shootdown IPI. */
