@@ -188,7 +188,8 @@ public final class Main implements Callable<Integer> {
                         System.out::println);
                 if (!r.violated()) {
                     System.out.println(file + ": kept, for you to decide: exhaustive search of " + old.scope() + " "
-                            + r.verdict() + ", so the model no longer has this bug there");
+                            + r.verdict() + (r.complete() ? ", so the model no longer has this bug there"
+                            : ", before it found the bug: the scope is too large to search whole here"));
                     left++;
                     continue;
                 }
